@@ -1,0 +1,97 @@
+//! The one error type of the pipeline: every variant names the spec file, and where it can, the
+//! place in it, so that a maintainer can go straight to the line to fix.
+
+use std::path::PathBuf;
+
+/// Why a spec could not be turned into Rust source.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The spec file could not be read (missing, unreadable, not UTF-8).
+    #[error("{}: cannot read the spec: {source}", path.display())]
+    Read {
+        /// The spec file.
+        path: PathBuf,
+        /// What the file system said.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// The file is not well-formed YAML (or JSON).
+    #[error("{}:{}: YAML does not parse: {message}", path.display(), position(*line, *column))]
+    Syntax {
+        /// The spec file.
+        path: PathBuf,
+        /// 1-based line of the fault, when the parser knows it.
+        line: Option<usize>,
+        /// 1-based column of the fault, when the parser knows it.
+        column: Option<usize>,
+        /// The parser's message.
+        message: String,
+    },
+
+    /// The file parses but is not a valid OpenAPI 3.0 document.
+    #[error("{}{}: not a valid OpenAPI 3.0 document at `{at}`: {message}", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
+    Invalid {
+        /// The spec file.
+        path: PathBuf,
+        /// 1-based line of the fault, when the parser knows it.
+        line: Option<usize>,
+        /// Where in the document, as a dotted path (`paths./v2/agent/{projectId}/job.post`).
+        at: String,
+        /// What is wrong there.
+        message: String,
+    },
+
+    /// One operation uses a shape progenitor cannot generate code for.
+    #[error("{}: operation `{operation}` cannot be generated: {reason}", path.display())]
+    Unsupported {
+        /// The spec file.
+        path: PathBuf,
+        /// The operation, as `METHOD /path/template`.
+        operation: String,
+        /// Why progenitor cannot take it.
+        reason: String,
+    },
+
+    /// Progenitor refused or failed on the document as a whole.
+    #[error("{}: progenitor failed: {message}", path.display())]
+    Generate {
+        /// The spec file.
+        path: PathBuf,
+        /// Progenitor's message.
+        message: String,
+    },
+
+    /// The generated tokens could not be post-processed into a Rust file. This is a bug in this
+    /// crate or in progenitor, never in the spec alone.
+    #[error("{}: generated code is not valid Rust: {message}", path.display())]
+    Internal {
+        /// The spec file.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+impl Error {
+    /// The spec file the error is about.
+    pub fn path(&self) -> &std::path::Path {
+        match self {
+            Error::Read { path, .. }
+            | Error::Syntax { path, .. }
+            | Error::Invalid { path, .. }
+            | Error::Unsupported { path, .. }
+            | Error::Generate { path, .. }
+            | Error::Internal { path, .. } => path,
+        }
+    }
+}
+
+/// `line:column`, or as much of it as is known.
+fn position(line: Option<usize>, column: Option<usize>) -> String {
+    match (line, column) {
+        (Some(line), Some(column)) => format!("{line}:{column}"),
+        (Some(line), None) => line.to_string(),
+        _ => "?".to_owned(),
+    }
+}
