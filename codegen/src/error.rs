@@ -53,6 +53,15 @@ pub enum Error {
         reason: String,
     },
 
+    /// A schema in `components.schemas` has a shape progenitor cannot generate code for.
+    #[error("{}: a schema under `components.schemas` cannot be generated: {reason}", path.display())]
+    UnsupportedSchemas {
+        /// The spec file.
+        path: PathBuf,
+        /// Why progenitor cannot take it.
+        reason: String,
+    },
+
     /// Progenitor refused or failed on the document as a whole.
     #[error("{}: progenitor failed: {message}", path.display())]
     Generate {
@@ -81,6 +90,7 @@ impl Error {
             | Error::Syntax { path, .. }
             | Error::Invalid { path, .. }
             | Error::Unsupported { path, .. }
+            | Error::UnsupportedSchemas { path, .. }
             | Error::Generate { path, .. }
             | Error::Internal { path, .. } => path,
         }

@@ -31,17 +31,43 @@ pub fn parse(path: &Path, text: &str) -> Result<OpenAPI, Error> {
     }
     let deserializer = serde_norway::Deserializer::from_str(text);
     serde_path_to_error::deserialize(deserializer).map_err(|error| {
-        let at = match error.path().to_string() {
-            root if root == "." => "(document root)".to_owned(),
-            at => at,
-        };
+        let mut at = error.path().to_string();
         let inner = error.into_inner();
+        let mut message = strip_location(&inner.to_string());
+        if at == "paths"
+            && let Some((deeper, deeper_message)) = locate_in_paths(text)
+        {
+            (at, message) = (deeper, deeper_message);
+        }
         Error::Invalid {
             path: path.to_owned(),
             line: inner.location().map(|l| l.line()),
-            at,
-            message: strip_location(&inner.to_string()),
+            at: if at == "." {
+                "(document root)".to_owned()
+            } else {
+                at
+            },
+            message,
         }
+    })
+}
+
+/// `paths` is a flattened map in `openapiv3`, which hides the path to a fault below it. Reading
+/// each path item on its own finds it: `paths./x.get.responses` instead of `paths`.
+fn locate_in_paths(text: &str) -> Option<(String, String)> {
+    let document: serde_norway::Value = serde_norway::from_str(text).ok()?;
+    let paths = document.get("paths")?.as_mapping()?;
+    paths.iter().find_map(|(route, item)| {
+        let route = route.as_str()?;
+        let error =
+            serde_path_to_error::deserialize::<_, openapiv3::PathItem>(item.clone()).err()?;
+        let message = error.inner().to_string();
+        let inner_path = error.path().to_string();
+        let at = match inner_path.as_str() {
+            "." => format!("paths.{route}"),
+            inner => format!("paths.{route}.{inner}"),
+        };
+        Some((at, strip_location(&message)))
     })
 }
 

@@ -20,8 +20,8 @@ fn settings() -> GenerationSettings {
 
 /// Generates the client's tokens for `spec`.
 ///
-/// Progenitor panics on some inputs; a panic is caught, and the operation that causes it is found
-/// by generating each operation alone, so that the error can name it.
+/// Progenitor panics on some inputs; a panic is caught, and what caused it is found by generating
+/// parts of the document alone, so that the error can name the operation.
 pub fn generate(path: &Path, spec: &OpenAPI) -> Result<TokenStream, Error> {
     match attempt(spec) {
         Ok(Ok(tokens)) => Ok(tokens),
@@ -29,21 +29,33 @@ pub fn generate(path: &Path, spec: &OpenAPI) -> Result<TokenStream, Error> {
             path: path.to_owned(),
             message: error.to_string(),
         }),
-        Err(panic) => {
-            for (route, method, _) in operations::list(spec) {
-                if let Err(reason) = attempt(&operations::only(spec, route, method)) {
-                    return Err(Error::Unsupported {
-                        path: path.to_owned(),
-                        operation: operations::display_name(method, route),
-                        reason: format!("progenitor panicked: {reason}"),
-                    });
-                }
-            }
-            Err(Error::Generate {
+        Err(panic) => Err(blame(path, spec, panic)),
+    }
+}
+
+/// Finds what made progenitor panic: the component schemas (which it reads whatever the paths
+/// are), else the first operation that panics when generated alone.
+fn blame(path: &Path, spec: &OpenAPI, panic: String) -> Error {
+    let mut components_only = spec.clone();
+    components_only.paths.paths.clear();
+    if let Err(reason) = attempt(&components_only) {
+        return Error::UnsupportedSchemas {
+            path: path.to_owned(),
+            reason: format!("progenitor panicked: {reason}"),
+        };
+    }
+    for (route, method, _) in operations::list(spec) {
+        if let Err(reason) = attempt(&operations::only(spec, route, method)) {
+            return Error::Unsupported {
                 path: path.to_owned(),
-                message: format!("progenitor panicked: {panic}"),
-            })
+                operation: operations::display_name(method, route),
+                reason: format!("progenitor panicked: {reason}"),
+            };
         }
+    }
+    Error::Generate {
+        path: path.to_owned(),
+        message: format!("progenitor panicked: {panic}"),
     }
 }
 

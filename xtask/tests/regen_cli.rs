@@ -1,0 +1,167 @@
+//! `cargo xtask regen` as a maintainer runs it, on a scratch copy of the workspace: what it
+//! writes, what it refuses, and that a refusal leaves every generated file as it was.
+
+#![allow(clippy::unwrap_used)] // tests may unwrap
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const GENERATED: [&str; 2] = [
+    "generated-client/src/generated/v1.rs",
+    "generated-client/src/generated/v2.rs",
+];
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_owned()
+}
+
+/// A temporary root holding copies of `specs/` and the generated modules.
+fn scratch() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for file in ["specs/v1.yaml", "specs/v2.yaml"].iter().chain(&GENERATED) {
+        let target = dir.path().join(file);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::copy(workspace().join(file), target).unwrap();
+    }
+    dir
+}
+
+fn xtask(root: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .arg("--root")
+        .arg(root)
+        .output()
+        .unwrap()
+}
+
+fn generated(root: &Path) -> Vec<Vec<u8>> {
+    GENERATED
+        .iter()
+        .map(|f| std::fs::read(root.join(f)).unwrap())
+        .collect()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn regen_on_an_up_to_date_tree_changes_nothing_and_reports() {
+    let root = scratch();
+    let before = generated(root.path());
+    let output = xtask(root.path(), &["regen"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.contains("unchanged generated-client/src/generated/v1.rs ("),
+        "{stdout}"
+    );
+    assert!(stdout.contains("regenerated 2 modules in "), "{stdout}");
+    assert_eq!(generated(root.path()), before);
+}
+
+#[test]
+fn check_names_each_stale_file_and_regen_repairs_it() {
+    let root = scratch();
+    let v2 = root.path().join(GENERATED[1]);
+    let fresh = std::fs::read_to_string(&v2).unwrap();
+    std::fs::write(
+        &v2,
+        fresh.replace("pub enum JobStatus", "pub enum JobState"),
+    )
+    .unwrap();
+
+    for args in [&["regen", "--check"][..], &["check"][..]] {
+        let output = xtask(root.path(), args);
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        let stderr = stderr(&output);
+        assert!(
+            stderr.contains("stale: generated-client/src/generated/v2.rs differs from its spec"),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("v1.rs"), "{stderr}");
+        assert!(stderr.contains("run `cargo xtask regen`"), "{stderr}");
+    }
+
+    let output = xtask(root.path(), &["regen"]);
+    assert!(output.status.success());
+    assert!(
+        String::from_utf8_lossy(&output.stdout)
+            .contains("wrote generated-client/src/generated/v2.rs (")
+    );
+    assert_eq!(std::fs::read_to_string(&v2).unwrap(), fresh);
+    assert!(xtask(root.path(), &["check"]).status.success());
+}
+
+/// Every kind of bad input: non-zero exit, a message naming the file (and the place), and not
+/// one byte of the generated modules changed, even those of the other, good spec.
+#[test]
+fn bad_specs_fail_cleanly_and_touch_nothing() {
+    let v2 = std::fs::read_to_string(workspace().join("specs/v2.yaml")).unwrap();
+    let cases: Vec<(&str, Option<String>, &str)> = vec![
+        ("missing file", None, "specs/v2.yaml: cannot read the spec: "),
+        (
+            "YAML syntax",
+            Some(v2.replacen("tags: [agent]", "tags: [agent", 1)),
+            ": YAML does not parse: ",
+        ),
+        (
+            "not OpenAPI 3.0",
+            Some(v2.replacen("openapi: 3.0.3", "openapi: 3.1.0", 1)),
+            "not a valid OpenAPI 3.0 document at `openapi`: version `3.1.0` is not supported",
+        ),
+        (
+            "unsupported operation",
+            Some(v2.replacen(
+                "        '201':\n          description: The job was created and is running.",
+                "        '202':\n          description: Queued.\n        '201':\n          description: The job was created and is running.",
+                1,
+            )),
+            "operation `POST /v2/agent/{projectId}/job` cannot be generated: its success responses differ in type (202: no body, 201: JSON `AgentJob`)",
+        ),
+    ];
+    for (name, spec, expected) in cases {
+        let root = scratch();
+        // Make both modules stale first, so that a regen that wrote anything would show.
+        for file in GENERATED {
+            std::fs::write(root.path().join(file), format!("// stale: {name}\n")).unwrap();
+        }
+        let before = generated(root.path());
+        match &spec {
+            Some(text) => std::fs::write(root.path().join("specs/v2.yaml"), text).unwrap(),
+            None => std::fs::remove_file(root.path().join("specs/v2.yaml")).unwrap(),
+        }
+        let output = xtask(root.path(), &["regen"]);
+        let stderr = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{name}: {stderr}");
+        assert!(stderr.contains(expected), "{name}: {stderr}");
+        assert!(
+            stderr.contains("specs/v2.yaml"),
+            "{name}: the file is not named: {stderr}"
+        );
+        assert!(
+            stderr.contains("nothing under generated-client/ was changed"),
+            "{name}"
+        );
+        assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+        assert_eq!(
+            generated(root.path()),
+            before,
+            "{name}: a generated file changed"
+        );
+    }
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let root = scratch();
+    for args in [&[][..], &["regenerate"][..], &["check", "--check"][..]] {
+        let output = xtask(root.path(), args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&output).starts_with("usage: cargo xtask"));
+    }
+}
