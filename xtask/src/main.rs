@@ -4,10 +4,12 @@
 //! cargo xtask regen            rewrite generated-client/src/generated/*.rs from specs/
 //! cargo xtask regen --check    fail, naming each stale file, if they differ from the specs
 //! cargo xtask check            the same as `regen --check`
+//! cargo xtask upstream [SPEC]  generate from Mintlify's published spec and compile the result
 //! ```
 //! `--root DIR` runs against another workspace root (the tests use a scratch copy).
 
 mod regen;
+mod upstream;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -21,9 +23,14 @@ fn main() -> ExitCode {
     let mut check = false;
     let mut command = None;
     let mut root = regen::workspace_root();
+    let mut upstream_spec = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
+            "upstream" if command.is_none() => command = Some("upstream"),
+            spec if command == Some("upstream") && upstream_spec.is_none() && !spec.starts_with('-') => {
+                upstream_spec = Some(PathBuf::from(spec));
+            }
             "regen" if command.is_none() => command = Some("regen"),
             "check" if command.is_none() => {
                 command = Some("check");
@@ -41,8 +48,22 @@ fn main() -> ExitCode {
             _ => return usage(),
         }
     }
-    if command.is_none() {
-        return usage();
+    match command {
+        None => return usage(),
+        Some("upstream") => {
+            let spec = upstream_spec.unwrap_or_else(|| upstream::default_spec(&root));
+            return match upstream::check(&root, &spec) {
+                Ok(report) => {
+                    println!("{report}");
+                    ExitCode::SUCCESS
+                }
+                Err(error) => {
+                    eprintln!("error: {error}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
+        Some(_) => {}
     }
 
     let started = Instant::now();
