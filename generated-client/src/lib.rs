@@ -56,3 +56,8 @@ pub mod v1;
 #[allow(missing_docs, clippy::all, clippy::pedantic, rustdoc::bare_urls)]
 #[path = "generated/v2.rs"]
 pub mod v2;
+
+/// The README's examples, compiled as doctests so that they stay true.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -28,7 +28,10 @@ fn main() -> ExitCode {
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "upstream" if command.is_none() => command = Some("upstream"),
-            spec if command == Some("upstream") && upstream_spec.is_none() && !spec.starts_with('-') => {
+            spec if command == Some("upstream")
+                && upstream_spec.is_none()
+                && !spec.starts_with('-') =>
+            {
                 upstream_spec = Some(PathBuf::from(spec));
             }
             "regen" if command.is_none() => command = Some("regen"),

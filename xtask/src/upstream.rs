@@ -11,6 +11,7 @@ pub fn default_spec(root: &Path) -> PathBuf {
     root.join("../shared/api-docs/upstream/admin-openapi.json")
 }
 
+/// Mirrors the `[dependencies]` of `generated-client/Cargo.toml`: what generated code needs.
 const MANIFEST: &str = r#"[package]
 name = "upstream-client"
 version = "0.0.0"
@@ -27,22 +28,26 @@ path = "lib.rs"
 progenitor-client = "=0.15.1"
 reqwest = { version = "0.13", default-features = false, features = ["json", "query", "stream", "rustls"] }
 serde = { version = "1", features = ["derive"] }
-serde_json = "1"
-chrono = { version = "0.4", default-features = false, features = ["serde", "std", "clock"] }
+chrono = { version = "0.4", default-features = false, features = ["serde", "std"] }
 "#;
 
-const LIB: &str = "#[allow(clippy::all, unused, missing_docs)]\n#[path = \"generated.rs\"]\npub mod upstream;\n";
+const LIB: &str =
+    "#[allow(clippy::all, unused, missing_docs)]\n#[path = \"generated.rs\"]\npub mod upstream;\n";
 
 /// Generates the client from `spec` and runs `cargo check` on it. Returns a report line.
 pub fn check(root: &Path, spec: &Path) -> Result<String, String> {
     let started = Instant::now();
-    let source = mintlify_agent_codegen::generate_named(spec, "admin-openapi.json (Mintlify's published spec)")
-        .map_err(|e| e.to_string())?;
+    let source = mintlify_agent_codegen::generate_named(
+        spec,
+        "admin-openapi.json (Mintlify's published spec)",
+    )
+    .map_err(|e| e.to_string())?;
     let generated_in = started.elapsed();
 
     let dir = root.join("target/upstream-client");
     let write = |name: &str, contents: &[u8]| {
-        std::fs::write(dir.join(name), contents).map_err(|e| format!("{}: {e}", dir.join(name).display()))
+        std::fs::write(dir.join(name), contents)
+            .map_err(|e| format!("{}: {e}", dir.join(name).display()))
     };
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     write("Cargo.toml", MANIFEST.as_bytes())?;
