@@ -28,6 +28,7 @@ mod load;
 mod normalize;
 mod operations;
 mod progenitor_run;
+mod refs;
 mod render;
 mod rewrite;
 mod validate;

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use openapiv3::{OpenAPI, Operation, ReferenceOr, Response, StatusCode};
 
-use crate::{Error, operations};
+use crate::{Error, operations, refs};
 
 /// How progenitor will treat one response: the kinds of one group must all be the same.
 #[derive(Clone, Debug, PartialEq)]
@@ -50,22 +50,15 @@ pub fn check(path: &Path, spec: &OpenAPI) -> Result<(), Error> {
 }
 
 fn check_operation(spec: &OpenAPI, operation: &Operation) -> Result<(), String> {
-    if let Some(body) = &operation.request_body {
-        let body = match body {
-            ReferenceOr::Item(body) => Some(body),
-            ReferenceOr::Reference { reference } => reference
-                .strip_prefix("#/components/requestBodies/")
-                .and_then(|name| spec.components.as_ref()?.request_bodies.get(name))
-                .and_then(ReferenceOr::as_item),
-        };
-        if let Some(body) = body.filter(|b| b.content.len() > 1) {
-            let types: Vec<&str> = body.content.keys().map(String::as_str).collect();
-            return Err(format!(
-                "its request body offers {} media types ({}); progenitor takes exactly one",
-                types.len(),
-                types.join(", ")
-            ));
-        }
+    if let Some(body) = &operation.request_body
+        && let Some(body) = refs::resolve(spec, body).filter(|b| b.content.len() > 1)
+    {
+        let types: Vec<&str> = body.content.keys().map(String::as_str).collect();
+        return Err(format!(
+            "its request body offers {} media types ({}); progenitor takes exactly one",
+            types.len(),
+            types.join(", ")
+        ));
     }
 
     let mut success: Vec<(String, Kind)> = Vec::new();
@@ -77,7 +70,7 @@ fn check_operation(spec: &OpenAPI, operation: &Operation) -> Result<(), String> 
         .iter()
         .map(|(c, r)| (Some(c), r));
     for (code, response) in default.chain(coded) {
-        let Some(response) = response_item(spec, response) else {
+        let Some(response) = refs::resolve(spec, response) else {
             continue;
         };
         let label = code.map_or_else(|| "default".to_owned(), |c| c.to_string());
@@ -133,19 +126,6 @@ fn kind(response: &Response) -> Result<Kind<'_>, String> {
             .ok_or_else(|| media.clone()),
         None if response.content.is_empty() => Ok(Kind::Empty),
         None => Ok(Kind::Raw),
-    }
-}
-
-fn response_item<'a>(
-    spec: &'a OpenAPI,
-    response: &'a ReferenceOr<Response>,
-) -> Option<&'a Response> {
-    match response {
-        ReferenceOr::Item(item) => Some(item),
-        ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix("#/components/responses/")?;
-            spec.components.as_ref()?.responses.get(name)?.as_item()
-        }
     }
 }
 

@@ -7,7 +7,7 @@ use std::path::Path;
 use openapiv3::{OpenAPI, Parameter, ReferenceOr};
 use serde_json::Value;
 
-use crate::{Error, operations};
+use crate::{Error, operations, refs};
 
 /// Validates `spec`, parsed from `text` (used to find the line of a fault).
 pub fn validate(path: &Path, text: &str, spec: &OpenAPI) -> Result<(), Error> {
@@ -57,7 +57,7 @@ pub fn validate(path: &Path, text: &str, spec: &OpenAPI) -> Result<(), Error> {
             _ => &[],
         };
         for parameter in item_parameters.iter().chain(&operation.parameters) {
-            if let Some(Parameter::Path { parameter_data, .. }) = parameter_item(spec, parameter) {
+            if let Some(Parameter::Path { parameter_data, .. }) = refs::resolve(spec, parameter) {
                 declared.push(&parameter_data.name);
             }
         }
@@ -97,23 +97,6 @@ fn template_names(route: &str) -> Vec<&str> {
         .skip(1)
         .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
         .collect()
-}
-
-/// A parameter, following one `$ref` into `components.parameters`.
-fn parameter_item<'a>(
-    spec: &'a OpenAPI,
-    parameter: &'a ReferenceOr<Parameter>,
-) -> Option<&'a Parameter> {
-    match parameter {
-        ReferenceOr::Item(item) => Some(item),
-        ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix("#/components/parameters/")?;
-            match spec.components.as_ref()?.parameters.get(name)? {
-                ReferenceOr::Item(item) => Some(item),
-                ReferenceOr::Reference { .. } => None,
-            }
-        }
-    }
 }
 
 /// Calls `f(at, reference)` for every `$ref` in `value`; `at` is a dotted path.
