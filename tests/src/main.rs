@@ -1,0 +1,53 @@
+//! Runs the local Mintlify agent server by hand:
+//! `cargo run -p mintlify-agent-testkit -- --port 8080`.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::process::ExitCode;
+
+use clap::Parser;
+use mintlify_agent_testkit::TestServer;
+
+/// A local Mintlify agent API server for tests and demos.
+#[derive(Parser)]
+#[command(version, about)]
+struct Args {
+    /// The port to listen on (0: any free port).
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// The address to listen on; anything but loopback exposes the server to the network.
+    #[arg(long, default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
+    host: IpAddr,
+    /// An admin key to accept (repeat for several); without one, the default test key is used.
+    #[arg(long = "key", value_name = "KEY")]
+    keys: Vec<String>,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = Args::parse();
+    let mut builder = TestServer::builder().bind(SocketAddr::new(args.host, args.port));
+    for key in args.keys {
+        builder = builder.key(key);
+    }
+    let server = match builder.start().await {
+        Ok(server) => server,
+        Err(error) => {
+            eprintln!(
+                "error: cannot listen on {}:{}: {error}",
+                args.host, args.port
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    println!(
+        "Mintlify agent test server listening on {}",
+        server.base_url()
+    );
+    println!("  MINTLIFY_BASE_URL={}", server.base_url());
+    println!("  MINTLIFY_API_KEY={}", server.api_key());
+    println!("  MINTLIFY_PROJECT_ID={}", server.project_id());
+    println!("Press Ctrl-C to stop.");
+    let _ = tokio::signal::ctrl_c().await;
+    server.shutdown().await;
+    ExitCode::SUCCESS
+}
