@@ -58,7 +58,7 @@ mod tests {
             "the first left the window"
         );
         assert_eq!(
-            limiter.admit("p", 2, start + TimeDelta::milliseconds(4_200_500)),
+            limiter.admit("p", 2, start + TimeDelta::milliseconds(4_199_500)),
             Err(1)
         );
     }

@@ -6,8 +6,9 @@
 //! after N events, extra fields in stream chunks).
 
 use std::collections::HashMap;
+use std::time::Duration;
 
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::{MatchedPath, Path, Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
@@ -173,20 +174,28 @@ async fn after_handler(response: Response, fault: Option<&FaultKind>) -> Respons
 fn cut_after(response: Response, limit: usize) -> Response {
     let (mut parts, body) = response.into_parts();
     parts.headers.remove(header::CONTENT_LENGTH);
-    let mut left = limit;
-    let body = body.into_data_stream().map(move |chunk| {
-        let chunk = chunk.map_err(std::io::Error::other)?;
-        if left == 0 {
-            return Err(std::io::Error::other("connection cut by an injected fault"));
+    let cut = || std::io::Error::other("connection cut by an injected fault");
+    let state = (body.into_data_stream(), limit, false);
+    let body = futures::stream::unfold(state, move |(mut inner, left, done)| async move {
+        if done {
+            return None;
         }
-        let take = left.min(chunk.len());
-        left -= take;
-        Ok::<Bytes, std::io::Error>(chunk.slice(..take))
+        if left > 0 {
+            match inner.next().await {
+                Some(Ok(chunk)) => {
+                    let take = left.min(chunk.len());
+                    return Some((Ok(chunk.slice(..take)), (inner, left - take, false)));
+                }
+                Some(Err(error)) => {
+                    return Some((Err(std::io::Error::other(error)), (inner, 0, true)));
+                }
+                None => {}
+            }
+        }
+        // Let what was sent reach the client before the connection breaks.
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        Some((Err(cut()), (inner, 0, true)))
     });
-    // End with the error even when the body was shorter than the limit's chunk boundary.
-    let body = body.chain(futures::stream::once(async {
-        Err(std::io::Error::other("connection cut by an injected fault"))
-    }));
     Response::from_parts(parts, Body::from_stream(body))
 }
 

@@ -1,0 +1,50 @@
+//! The server binary as a person runs it, and where servers listen.
+
+#![allow(clippy::unwrap_used)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use mintlify_agent_testkit::TestServer;
+
+#[tokio::test]
+async fn a_library_server_listens_on_loopback_only() {
+    let server = TestServer::start().await.unwrap();
+    assert!(server.address().ip().is_loopback());
+    assert_ne!(server.address().port(), 0);
+    assert_eq!(
+        server.base_url(),
+        format!("http://127.0.0.1:{}", server.address().port())
+    );
+}
+
+#[tokio::test]
+async fn the_binary_prints_its_url_and_key_and_serves() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mintlify-agent-testkit"))
+        .args(["--port", "0", "--key", "mint_from_the_command_line"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let base_url = first
+        .strip_prefix("Mintlify agent test server listening on ")
+        .unwrap()
+        .to_owned();
+    assert!(base_url.starts_with("http://127.0.0.1:"), "{first}");
+    let printed: Vec<String> = lines.by_ref().take(3).map(Result::unwrap).collect();
+    assert_eq!(printed[0], format!("  MINTLIFY_BASE_URL={base_url}"));
+    assert_eq!(printed[1], "  MINTLIFY_API_KEY=mint_from_the_command_line");
+    assert_eq!(printed[2], "  MINTLIFY_PROJECT_ID=testkit-project");
+
+    let reply = reqwest::Client::new()
+        .post(format!("{base_url}/v2/agent/testkit-project/job"))
+        .bearer_auth("mint_from_the_command_line")
+        .json(&serde_json::json!({ "prompt": "Add a quickstart" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 201);
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
