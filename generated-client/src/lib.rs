@@ -1,45 +1,56 @@
 //! Typed Rust client for Mintlify's agent API.
 //!
 //! Mintlify's admin API lets a program ask an AI agent to edit a documentation repository and
-//! open a pull request. This crate has one module per API generation, generated from the
-//! workspace's `specs/` by `cargo xtask regen` and never edited by hand:
+//! open a pull request. [`Client`] holds the admin key, the project and one HTTP connection pool,
+//! and gives both API generations with the project filled in:
 //!
-//! - [`v2`]: create a job, poll it, send follow-up messages;
-//! - [`v1`] (deprecated by Mintlify): create a job that streams its run, read and list sessions.
+//! - [`Client::v2`]: create a job, poll it, send follow-up messages;
+//! - [`Client::v1`] (deprecated by Mintlify): start a run that streams, read and list sessions.
 //!
-//! Each module has a `Client` with one builder-style method per operation and a `types` module
-//! with the request and response types. String enums such as [`v2::types::JobStatus`] keep values
-//! they do not know in an `Unknown(String)` variant, so a new server value never breaks a reply.
-//!
-//! Build the `reqwest::Client` yourself and hand it over: it carries the key and the timeouts.
-//! A v1 stream can run for many minutes, so give it no total timeout.
+//! Every call returns [`Error`], one enum keyed by what went wrong (bad request, unauthorized,
+//! rate limited with the server's `Retry-After`, server error, timeout, invalid body, …), and is
+//! retried by a [`RetryPolicy`] that never sends a creation twice when the server may have acted
+//! on it. The key never appears in `Debug` output, errors or logs.
 //!
 //! ```no_run
-//! use mintlify_agent::v2;
-//! use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
-//!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let mut key = HeaderValue::from_str("Bearer mint_your_admin_key")?;
-//! key.set_sensitive(true);
-//! let http = reqwest::Client::builder()
-//!     .default_headers(HeaderMap::from_iter([(AUTHORIZATION, key)]))
-//!     .connect_timeout(std::time::Duration::from_secs(10))
-//!     .build()?;
-//! let client = v2::Client::new_with_client("https://api.mintlify.com", http);
+//! use mintlify_agent::Client;
 //!
-//! let job = client
-//!     .create_job()
+//! let client = Client::builder()
+//!     .api_key(std::env::var("MINTLIFY_API_KEY")?)
 //!     .project_id("your-project-id")
-//!     .body(v2::types::CreateJobRequest::builder().prompt("Add a quickstart guide"))
-//!     .send()
-//!     .await?
-//!     .into_inner();
-//! println!("job {:?} is {:?}", job.id, job.status);
+//!     .build()?;
+//! let job = client.v2().create_job("Add a quickstart guide").await?;
+//! let job = client.v2().get_job(job.id.as_deref().unwrap_or_default()).await?;
+//! println!("{:?} {:?}", job.status, job.pr_link);
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! The modules [`v1`] and [`v2`] are generated from the workspace's `specs/` by
+//! `cargo xtask regen` and never edited by hand: the request and response types live in their
+//! `types` modules. String enums such as [`v2::types::JobStatus`] keep values they do not know in
+//! an `Unknown(String)` variant, so a new server value never breaks a reply.
 
 #![forbid(unsafe_code)]
+
+mod api_key;
+mod api_v1;
+mod api_v2;
+mod budget;
+mod client;
+mod error;
+mod operation;
+mod reply;
+mod retry;
+mod transport;
+
+pub use api_key::ApiKey;
+pub use api_v1::{RunResponse, V1};
+pub use api_v2::V2;
+pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, USER_AGENT};
+pub use error::{ApiFailure, BuildError, Error};
+pub use retry::RetryPolicy;
 
 /// The v1 agent API (deprecated by Mintlify, still served): streaming job runs and sessions.
 ///
