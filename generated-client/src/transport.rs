@@ -80,7 +80,14 @@ impl Call {
             }
             self.update(|r| r.attempts += 1);
             Span::current().record("attempt", self.record().attempts);
-            let result = http.execute(pending).await;
+            let result = match http.execute(pending).await {
+                // Read the whole body here, so that a read that breaks off is retried too. A
+                // v1 stream is the caller's to read.
+                Ok(response) if self.operation != Operation::V1CreateJob => {
+                    buffered(response).await
+                }
+                other => other,
+            };
             if let Ok(response) = &result {
                 self.note_response(response.status().as_u16(), response.headers());
             }
@@ -143,6 +150,26 @@ impl Call {
             Err(_) => None,
         }
     }
+}
+
+/// The same response with its body read into memory.
+async fn buffered(response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
+    let mut head = http::Response::builder()
+        .status(response.status())
+        .version(response.version());
+    if let Some(headers) = head.headers_mut() {
+        *headers = response.headers().clone();
+    }
+    let body = response.bytes().await?;
+    // Status, version and headers come from a valid response, so building cannot fail.
+    Ok(head
+        .body(body)
+        .map(reqwest::Response::from)
+        .unwrap_or_else(|_| unreachable_response()))
+}
+
+fn unreachable_response() -> reqwest::Response {
+    reqwest::Response::from(http::Response::new(bytes::Bytes::new()))
 }
 
 /// Runs `future` (a generated call) with `call` as its context.

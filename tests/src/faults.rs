@@ -14,8 +14,14 @@ use crate::routes::Operation;
 /// What goes wrong.
 #[derive(Clone, Debug, PartialEq)]
 pub enum FaultKind {
-    /// Answer with this status and an `{ "error" }` body, without acting on the request.
-    Status(u16),
+    /// Answer with this status and an `{ "error" }` body, without acting on the request; with
+    /// `retry_after`, also a `Retry-After` header (seconds).
+    Status {
+        /// The HTTP status.
+        status: u16,
+        /// Seconds in a `Retry-After` header, if any.
+        retry_after: Option<u64>,
+    },
     /// Answer 429 with this `Retry-After` (seconds), without acting on the request.
     RateLimited {
         /// Seconds in the `Retry-After` header.
@@ -58,7 +64,18 @@ impl Fault {
 
     /// `status` with an error body, e.g. 500 or 503.
     pub fn status(status: u16) -> Self {
-        Self::new(FaultKind::Status(status))
+        Self::new(FaultKind::Status {
+            status,
+            retry_after: None,
+        })
+    }
+
+    /// Adds `Retry-After: seconds` to a [`Fault::status`] answer.
+    pub fn with_retry_after(mut self, seconds: u64) -> Self {
+        if let FaultKind::Status { retry_after, .. } = &mut self.kind {
+            *retry_after = Some(seconds);
+        }
+        self
     }
 
     /// 429 with `Retry-After: seconds`.
@@ -142,11 +159,17 @@ mod tests {
         );
         assert_eq!(
             faults.take(Some("a"), Operation::V2GetJob),
-            Some(FaultKind::Status(503))
+            Some(FaultKind::Status {
+                status: 503,
+                retry_after: None
+            })
         );
         assert_eq!(
             faults.take(Some("a"), Operation::V2GetJob),
-            Some(FaultKind::Status(503))
+            Some(FaultKind::Status {
+                status: 503,
+                retry_after: None
+            })
         );
         assert_eq!(faults.take(Some("a"), Operation::V2GetJob), None);
         assert_eq!(

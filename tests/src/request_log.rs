@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use crate::routes::Operation;
 
-/// One answered request.
+/// One request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RequestRecord {
     /// `GET`, `POST`, …
@@ -17,8 +17,11 @@ pub struct RequestRecord {
     pub operation: Option<Operation>,
     /// The project id, decoded, when the path matched an operation.
     pub project: Option<String>,
-    /// The status of the answer (a cut stream still counts its 200).
+    /// The status of the answer (a cut stream still counts its 200); 0 while it is being
+    /// answered, and for good when the client left before the answer.
     pub status: u16,
+    /// The `x-request-id` the answer carried.
+    pub request_id: String,
     /// When the request arrived, by the server's clock.
     pub at: DateTime<Utc>,
 }

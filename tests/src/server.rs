@@ -1,6 +1,7 @@
 //! Starting, reading and stopping a server.
 
 use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -91,7 +92,7 @@ impl TestServer {
         lock(&self.state.faults).clear();
     }
 
-    /// Every request answered so far, oldest first.
+    /// Every request received so far, in order of arrival.
     pub fn requests(&self) -> Vec<RequestRecord> {
         lock(&self.state.log).clone()
     }
@@ -226,6 +227,7 @@ impl ServerBuilder {
             limiter: Mutex::new(RateLimiter::default()),
             faults: Mutex::new(Faults::default()),
             log: Mutex::new(Vec::new()),
+            requests_seen: AtomicU64::new(0),
         });
         let app = router(state.clone());
         let (shutdown, stopped) = oneshot::channel::<()>();

@@ -1,5 +1,6 @@
 //! What every handler shares: configuration, clock, memory, limiter, faults, request log.
 
+use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use crate::clock::Clock;
@@ -17,6 +18,8 @@ pub struct AppState {
     pub limiter: Mutex<RateLimiter>,
     pub faults: Mutex<Faults>,
     pub log: Mutex<Vec<RequestRecord>>,
+    /// Numbers the `x-request-id` of answers.
+    pub requests_seen: AtomicU64,
 }
 
 /// The handle handlers get.

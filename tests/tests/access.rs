@@ -424,20 +424,23 @@ async fn the_request_log_records_every_answer() {
     call(&server, Method::GET, "/nowhere", None).await;
     let t0 = ManualClock::default().now();
     let t5 = t0 + chrono::TimeDelta::seconds(5);
-    let record =
-        |method: &str, path: &str, query: Option<&str>, operation, status, at| RequestRecord {
+    let record = |n: u32, method: &str, path: &str, query: Option<&str>, operation, status, at| {
+        RequestRecord {
             method: method.to_owned(),
             path: path.to_owned(),
             query: query.map(str::to_owned),
             operation,
             project: operation.map(|_| "testkit-project".to_owned()),
             status,
+            request_id: format!("req_{n:06}"),
             at,
-        };
+        }
+    };
     assert_eq!(
         server.requests(),
         vec![
             record(
+                1,
                 "POST",
                 "/v2/agent/testkit-project/job",
                 None,
@@ -446,6 +449,7 @@ async fn the_request_log_records_every_answer() {
                 t0
             ),
             record(
+                2,
                 "GET",
                 "/v1/agent/testkit-project/jobs",
                 Some("take=5"),
@@ -454,6 +458,7 @@ async fn the_request_log_records_every_answer() {
                 t5
             ),
             record(
+                3,
                 "GET",
                 "/v2/agent/testkit-project/job/job_1",
                 None,
@@ -461,7 +466,7 @@ async fn the_request_log_records_every_answer() {
                 401,
                 t5
             ),
-            record("GET", "/nowhere", None, None, 404, t5),
+            record(4, "GET", "/nowhere", None, None, 404, t5),
         ]
     );
 }

@@ -276,3 +276,26 @@ async fn extra_fields_reach_every_object_of_replies_and_stream_chunks() {
         .1;
     assert!(every_object_has_the_extra_field(&list), "{list}");
 }
+
+#[tokio::test]
+async fn a_request_whose_client_left_is_still_logged() {
+    let server = TestServer::start().await.unwrap();
+    server.inject(Fault::delay(Duration::from_millis(300)).on(Operation::V2CreateJob));
+    let impatient = reqwest::Client::builder()
+        .timeout(Duration::from_millis(50))
+        .build()
+        .unwrap();
+    let sent = impatient
+        .post(format!("{}{}", server.base_url(), v2_jobs(&server)))
+        .bearer_auth(server.api_key())
+        .json(&json!({ "prompt": "x" }))
+        .send()
+        .await;
+    assert!(sent.unwrap_err().is_timeout());
+    let log = server.requests();
+    assert_eq!(log.len(), 1);
+    assert_eq!(
+        (log[0].operation, log[0].status),
+        (Some(Operation::V2CreateJob), 0)
+    );
+}

@@ -6,11 +6,12 @@
 //! after N events, extra fields in stream chunks).
 
 use std::collections::HashMap;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{MatchedPath, Path, Request, State};
-use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use futures::StreamExt;
@@ -23,32 +24,51 @@ use crate::faults::FaultKind;
 use crate::request_log::RequestRecord;
 use crate::state::{Shared, lock};
 
-/// Which operation and project a request is for; also copied onto its response for the log.
+/// Which project a request is for, and its scripted fault.
 #[derive(Clone, Debug)]
 pub struct RequestContext {
-    pub operation: Operation,
     pub project: String,
     /// The scripted fault for this request, if any.
     pub fault: Option<FaultKind>,
 }
 
-/// Records every request with the status of its answer.
-pub async fn log_request(State(state): State<Shared>, request: Request, next: Next) -> Response {
-    let at = state.clock.now();
-    let method = request.method().to_string();
-    let path = request.uri().path().to_owned();
-    let query = request.uri().query().map(str::to_owned);
-    let response = next.run(request).await;
-    let context = response.extensions().get::<RequestContext>();
-    lock(&state.log).push(RequestRecord {
-        method,
-        path,
-        query,
-        operation: context.map(|c| c.operation),
-        project: context.map(|c| c.project.clone()),
-        status: response.status().as_u16(),
-        at,
-    });
+/// The position of a request's record in the log, so that later layers can complete it.
+#[derive(Clone, Copy, Debug)]
+pub struct LogEntry(usize);
+
+/// Records every request when it arrives, and its status when answered (a request whose client
+/// left first keeps status 0); gives every answer an `x-request-id`.
+pub async fn log_request(
+    State(state): State<Shared>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let request_id = format!(
+        "req_{:06}",
+        state.requests_seen.fetch_add(1, Ordering::Relaxed) + 1
+    );
+    let entry = {
+        let mut log = lock(&state.log);
+        log.push(RequestRecord {
+            method: request.method().to_string(),
+            path: request.uri().path().to_owned(),
+            query: request.uri().query().map(str::to_owned),
+            operation: None,
+            project: None,
+            status: 0,
+            request_id: request_id.clone(),
+            at: state.clock.now(),
+        });
+        LogEntry(log.len() - 1)
+    };
+    request.extensions_mut().insert(entry);
+    let mut response = next.run(request).await;
+    if let Ok(value) = HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert("x-request-id", value);
+    }
+    if let Some(record) = lock(&state.log).get_mut(entry.0) {
+        record.status = response.status().as_u16();
+    }
     response
 }
 
@@ -64,23 +84,26 @@ pub async fn per_operation(
         return ApiError::not_found("No such endpoint").into_response();
     };
     let project = params.get("project_id").cloned().unwrap_or_default();
+    if let Some(LogEntry(index)) = request.extensions().get::<LogEntry>().copied()
+        && let Some(record) = lock(&state.log).get_mut(index)
+    {
+        record.operation = Some(operation);
+        record.project = Some(project.clone());
+    }
     let fault = lock(&state.faults).take(Some(&project), operation);
     let context = RequestContext {
-        operation,
-        project: project.clone(),
+        project,
         fault: fault.clone(),
     };
 
-    let mut response = match before_handler(&state, &context, request.method(), request.headers()) {
+    match before_handler(&state, &context, request.method(), request.headers()) {
         Some(early) => early,
         None => {
-            request.extensions_mut().insert(context.clone());
+            request.extensions_mut().insert(context);
             let response = next.run(request).await;
             after_handler(response, fault.as_ref()).await
         }
-    };
-    response.extensions_mut().insert(context);
-    response
+    }
 }
 
 /// An answer that stops the request before the handler: a fault that does not act, a bad key,
@@ -92,10 +115,19 @@ fn before_handler(
     headers: &HeaderMap,
 ) -> Option<Response> {
     match &context.fault {
-        Some(FaultKind::Status(status)) => {
+        Some(FaultKind::Status {
+            status,
+            retry_after,
+        }) => {
             let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             let message = format!("Injected fault: {status}");
-            return Some(ApiError::new(status, message).into_response());
+            let mut response = ApiError::new(status, message).into_response();
+            if let Some(seconds) = retry_after {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(*seconds));
+            }
+            return Some(response);
         }
         Some(FaultKind::RateLimited { retry_after }) => {
             return Some(ApiError::rate_limited(*retry_after).into_response());
