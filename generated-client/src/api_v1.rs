@@ -1,9 +1,9 @@
 //! The v1 operations through a [`Client`]: streamed runs and sessions (deprecated by Mintlify).
 
-use futures::TryStreamExt;
-use progenitor_client::ByteStream;
+use std::time::Duration;
 
 use crate::operation::Operation;
+use crate::stream::{AgentRun, Protocol};
 use crate::v1::types::{AgentSession, CreateJobRequest};
 use crate::{Client, Error};
 
@@ -13,52 +13,13 @@ pub struct V1<'a> {
     client: &'a Client,
 }
 
-/// A started v1 run: the session's headers, then the body as the server streams it.
-pub struct RunResponse {
-    /// `X-Session-Id`: the session to read back with [`V1::get_job`].
-    pub session_id: Option<String>,
-    /// `X-Branch-Name`: the branch the agent works on.
-    pub branch: Option<String>,
-    /// The body's `Content-Type`, which tells the stream protocol.
-    pub content_type: Option<String>,
-    body: ByteStream,
-}
-
-impl std::fmt::Debug for RunResponse {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RunResponse")
-            .field("session_id", &self.session_id)
-            .field("branch", &self.branch)
-            .field("content_type", &self.content_type)
-            .finish_non_exhaustive()
-    }
-}
-
-impl RunResponse {
-    /// The raw body, chunk by chunk.
-    pub fn into_body(self) -> ByteStream {
-        self.body
-    }
-
-    /// Reads the whole body as text (it ends when the run ends).
-    pub async fn text(self) -> Result<String, Error> {
-        let bytes: Vec<u8> = self
-            .body
-            .into_inner()
-            .map_ok(|chunk| chunk.to_vec())
-            .try_concat()
-            .await
-            .map_err(|source| Error::Stream { source })?;
-        Ok(String::from_utf8_lossy(&bytes).into_owned())
-    }
-}
-
 impl<'a> V1<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Self { client }
     }
 
-    /// Starts a run; returns once the headers arrive. `POST /v1/agent/{projectId}/job`.
+    /// Starts a run; returns once the headers arrive, with the run's events to read.
+    /// `POST /v1/agent/{projectId}/job`.
     ///
     /// ```no_run
     /// # async fn run(client: mintlify_agent::Client) -> Result<(), mintlify_agent::Error> {
@@ -66,10 +27,11 @@ impl<'a> V1<'a> {
     /// let request = CreateJobRequest::builder()
     ///     .messages(vec![Message { role: MessageRole::User, content: "Add a quickstart".into() }]);
     /// let run = client.v1().create_job(request).await?;
-    /// println!("session {:?}", run.session_id);
+    /// let transcript = run.collect().await?;
+    /// println!("{}", transcript.text());
     /// # Ok(()) }
     /// ```
-    pub async fn create_job<R>(&self, request: R) -> Result<RunResponse, Error>
+    pub async fn create_job<R>(&self, request: R) -> Result<AgentRun, Error>
     where
         R: TryInto<CreateJobRequest>,
         R::Error: std::fmt::Display,
@@ -91,12 +53,14 @@ impl<'a> V1<'a> {
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned)
         };
-        Ok(RunResponse {
-            session_id: header("x-session-id"),
-            branch: header("x-branch-name"),
-            content_type: header("content-type"),
-            body: response.into_inner(),
-        })
+        let (session_id, branch) = (header("x-session-id"), header("x-branch-name"));
+        let protocol = Protocol::from_headers(response.headers());
+        Ok(AgentRun::new(
+            session_id,
+            branch,
+            protocol,
+            response.into_inner().into_inner(),
+        ))
     }
 
     /// One session. `GET /v1/agent/{projectId}/job/{id}`.
@@ -132,6 +96,19 @@ impl<'a> V1<'a> {
             .call(Operation::V1ListJobs, &[self.client.project_id()], send)
             .await?;
         Ok(page.all_sessions)
+    }
+
+    /// Polls a session every `every` until it has halted (`haulted`), and returns it: how a run
+    /// ends when its stream broke off. Transient errors are retried by the client's policy; a
+    /// [`Client::with_deadline`] bounds each poll.
+    pub async fn wait_for_session(&self, id: &str, every: Duration) -> Result<AgentSession, Error> {
+        loop {
+            let session = self.get_job(id).await?;
+            if session.haulted == Some(true) {
+                return Ok(session);
+            }
+            tokio::time::sleep(every).await;
+        }
     }
 
     /// The generated client underneath, for what this layer does not cover. Its calls get no

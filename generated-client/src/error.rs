@@ -95,9 +95,14 @@ pub enum Error {
         #[source]
         source: serde_json::Error,
     },
-    /// Reading a streamed body failed.
-    #[error("stream failed: {source}")]
+    /// A v1 stream broke off before the run ended. The run goes on at Mintlify: wait for the
+    /// session to learn the outcome ([`crate::V1::wait_for_session`]).
+    #[error("the run's stream broke off{}: {source}", session_id.as_ref().map(|id| format!(" (session {id})")).unwrap_or_default())]
     Stream {
+        /// The session, from the `X-Session-Id` header.
+        session_id: Option<String>,
+        /// What arrived before the break.
+        partial: Box<crate::stream::Transcript>,
         /// The transport's error.
         #[source]
         source: reqwest::Error,

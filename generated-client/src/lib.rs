@@ -43,10 +43,11 @@ mod error;
 mod operation;
 mod reply;
 mod retry;
+pub mod stream;
 mod transport;
 
 pub use api_key::ApiKey;
-pub use api_v1::{RunResponse, V1};
+pub use api_v1::V1;
 pub use api_v2::V2;
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, USER_AGENT};
 pub use error::{ApiFailure, BuildError, Error};

@@ -167,7 +167,7 @@ async fn a_broken_stream_is_a_stream_error() {
         content: "x".into(),
     }]);
     let run = client.v1().create_job(request).await.unwrap();
-    let error = run.text().await.unwrap_err();
+    let error = run.collect().await.unwrap_err();
     assert!(matches!(error, Error::Stream { .. }), "{error}");
 }
 

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use common::{client_builder, client_for, count};
 use mintlify_agent::Error;
+use mintlify_agent::stream::Protocol;
 use mintlify_agent::v1::types::{
     CreateJobRequest, HaltReason, Message, MessageRole, Model, TodoStatus,
 };
@@ -74,16 +75,24 @@ async fn every_v1_operation() {
         .create_job(request("Add a quickstart"))
         .await
         .unwrap();
-    let session_id = run.session_id.clone().unwrap();
+    let session_id = run.session_id().unwrap().to_owned();
     assert!(
-        run.branch
-            .as_deref()
+        run.branch()
             .unwrap()
             .starts_with("mintlify/add-a-quickstart-")
     );
-    assert_eq!(run.content_type.as_deref(), Some("text/event-stream"));
-    let text = run.text().await.unwrap();
-    assert!(text.ends_with("data: [DONE]\n\n"), "{text}");
+    assert_eq!(
+        run.protocol(),
+        Some(Protocol::UiMessageStream),
+        "from the headers"
+    );
+    let transcript = run.collect().await.unwrap();
+    assert_eq!(transcript.finish_reason.as_deref(), Some("stop"));
+    assert!(
+        transcript.text().contains("opened a pull request"),
+        "{}",
+        transcript.text()
+    );
 
     let session = client.v1().get_job(&session_id).await.unwrap();
     assert_eq!(session.hault_reason, Some(HaltReason::Completed));
@@ -101,7 +110,7 @@ async fn every_v1_operation() {
         .create_job(request("Second"))
         .await
         .unwrap()
-        .text()
+        .collect()
         .await
         .unwrap();
     let page = client.v1().list_jobs(0, 100).await.unwrap();
@@ -132,8 +141,8 @@ async fn new_enum_values_and_unknown_fields_pass_through() {
     let client = client_for(&server);
     let id = client.v2().create_job("x").await.unwrap().id.unwrap();
     let session = client.v1().create_job(request("x")).await.unwrap();
-    let session_id = session.session_id.clone().unwrap();
-    session.text().await.unwrap();
+    let session_id = session.session_id().unwrap().to_owned();
+    session.collect().await.unwrap();
 
     server.inject(Fault::new(FaultKind::ExtraFields));
     server.inject(Fault::new(FaultKind::UnknownStatus(

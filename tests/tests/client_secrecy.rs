@@ -115,7 +115,7 @@ async fn the_key_is_in_no_error_debug_output_or_log() {
             .create_job(request)
             .await
             .unwrap()
-            .text()
+            .collect()
             .await
             .unwrap_err(),
     );

@@ -1,0 +1,88 @@
+//! The v1 run stream, typed: the AI SDK UI message stream (`text/event-stream`), the older AI SDK
+//! data stream (`text/plain`, `CODE:JSON` lines) and plain text, all as [`AgentEvent`]s.
+//!
+//! [`Decoder`] is the sans-IO core (bytes in, events out); [`AgentRun`] drives it from the HTTP
+//! body and is what [`crate::V1::create_job`] returns; [`Transcript`] is the message the events
+//! build, as the AI SDK's `readUIMessageStream` builds it.
+
+mod decoder;
+mod event;
+mod run;
+mod transcript;
+
+pub use decoder::Decoder;
+pub use event::AgentEvent;
+pub use run::AgentRun;
+pub use transcript::{Part, PartState, ToolCall, ToolState, Transcript};
+
+/// The wire format of a run's body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Protocol {
+    /// AI SDK 5+ UI message stream: server-sent events `data: {json}`, ending `data: [DONE]`.
+    UiMessageStream,
+    /// AI SDK 4 data stream: one `CODE:JSON` line per part.
+    DataStream,
+    /// Plain text: every byte is text for the user.
+    Text,
+}
+
+impl Protocol {
+    /// The protocol the response headers announce, if they do: the AI SDK's own headers first,
+    /// then `text/event-stream`. `text/plain` alone does not tell (the data stream and plain
+    /// text both use it); the decoder then looks at the first bytes.
+    pub fn from_headers(headers: &reqwest::header::HeaderMap) -> Option<Self> {
+        if headers.contains_key("x-vercel-ai-ui-message-stream") {
+            return Some(Protocol::UiMessageStream);
+        }
+        if headers.contains_key("x-vercel-ai-data-stream") {
+            return Some(Protocol::DataStream);
+        }
+        let content_type = headers.get(reqwest::header::CONTENT_TYPE)?.to_str().ok()?;
+        content_type
+            .trim()
+            .starts_with("text/event-stream")
+            .then_some(Protocol::UiMessageStream)
+    }
+}
+
+/// Why part of a stream could not be read. Decoding faults are per event: the stream goes on.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StreamError {
+    /// An event's JSON does not parse.
+    #[error("invalid JSON at line {line} (byte {offset}): {source}")]
+    Json {
+        /// Byte offset of the event's first line in the body.
+        offset: u64,
+        /// Its line number, from 1.
+        line: u64,
+        /// What the parser said.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A data stream line that is not `CODE:JSON`.
+    #[error("not a data stream part at line {line} (byte {offset}): {text:?}")]
+    InvalidLine {
+        /// Byte offset of the line in the body.
+        offset: u64,
+        /// Its line number, from 1.
+        line: u64,
+        /// The line.
+        text: String,
+    },
+    /// Bytes that are not UTF-8.
+    #[error("invalid UTF-8 at byte {offset}")]
+    Utf8 {
+        /// Byte offset in the body.
+        offset: u64,
+        /// Line number, from 1 (0 for plain text).
+        line: u64,
+    },
+    /// The connection broke or timed out before the run ended.
+    #[error("the stream broke off: {source}")]
+    Transport {
+        /// The transport's error.
+        #[source]
+        source: reqwest::Error,
+    },
+}
