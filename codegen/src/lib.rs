@@ -22,6 +22,8 @@
 //! # Ok::<(), mintlify_agent_codegen::Error>(())
 //! ```
 
+#![forbid(unsafe_code)]
+
 mod error;
 mod limits;
 mod load;

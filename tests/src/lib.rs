@@ -58,6 +58,8 @@
 //!
 //! The server binds 127.0.0.1 unless [`ServerBuilder::bind`] says otherwise.
 
+#![forbid(unsafe_code)]
+
 mod api_error;
 mod clock;
 mod config;

@@ -1,0 +1,204 @@
+//! How fast the SDK's stream decoder reads long runs, against a baseline that only splits lines
+//! with `memchr` and parses each into a borrowed struct, and how much heap it needs for 1 GiB of
+//! events when nothing is collected.
+//!
+//! Run: `cargo bench -p mintlify-agent-testkit --bench stream_parse`
+//! Goals: at least 0.5x the baseline's MB/s; at most 1 MiB peak heap for 1 GiB.
+
+#![allow(clippy::unwrap_used, missing_docs)]
+// A counting global allocator cannot be written without `unsafe`; it only forwards to `System`.
+#![allow(unsafe_code)]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::borrow::Cow;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use criterion::{Criterion, Throughput, criterion_group};
+use mintlify_agent::stream::{Decoder, Protocol};
+use mintlify_agent_testkit::stream::script::{Task, agent_run};
+use mintlify_agent_testkit::stream::{Encoder, Protocol as Wire};
+
+/// Counts live heap bytes and their peak.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+        PEAK.fetch_max(live, Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// A body of at least `size` bytes: the test server's agent run, over and over.
+fn body(protocol: Wire, size: usize) -> Vec<u8> {
+    let events = agent_run(&Task {
+        request: "Add a quickstart guide with examples",
+        message_id: "msg_1",
+        pull_request: Some("https://github.com/acme/docs/pull/1"),
+    });
+    let mut encoder = Encoder::new(protocol, false);
+    let mut one_run = Vec::new();
+    for event in &events {
+        for frame in encoder.encode(event) {
+            one_run.extend_from_slice(&frame);
+        }
+    }
+    let mut body = Vec::with_capacity(size + one_run.len());
+    while body.len() < size {
+        body.extend_from_slice(&one_run);
+    }
+    body
+}
+
+/// Decodes `body` in 16 KiB pushes, dropping every event; returns how many there were.
+fn decode(protocol: Protocol, body: &[u8]) -> usize {
+    let mut decoder = Decoder::with_protocol(protocol);
+    let mut events = 0;
+    for chunk in body.chunks(16 * 1024) {
+        decoder.push(chunk);
+        while let Some(event) = decoder.next_event() {
+            event.unwrap();
+            events += 1;
+        }
+    }
+    decoder.finish();
+    while decoder.next_event().is_some() {
+        events += 1;
+    }
+    events
+}
+
+/// The baseline: the fields a reader would need, borrowed from the line.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+struct Borrowed<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: Cow<'a, str>,
+    #[serde(borrow)]
+    id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    delta: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    tool_call_id: Option<Cow<'a, str>>,
+}
+
+/// Splits lines with memchr and parses each JSON payload into [`Borrowed`] (UI stream) or a
+/// borrowed `serde_json` value slice (data stream); returns how many lines it parsed.
+fn baseline(protocol: Protocol, body: &[u8]) -> usize {
+    let mut parsed = 0;
+    for line in memchr::memchr_iter(b'\n', body).scan(0, |start, end| {
+        let line = &body[*start..end];
+        *start = end + 1;
+        Some(line)
+    }) {
+        match protocol {
+            Protocol::UiMessageStream => {
+                if let Some(json) = line.strip_prefix(b"data: ").filter(|j| j != b"[DONE]") {
+                    serde_json::from_slice::<Borrowed<'_>>(json).unwrap();
+                    parsed += 1;
+                }
+            }
+            _ => {
+                if line.len() > 2 {
+                    serde_json::from_slice::<&serde_json::value::RawValue>(&line[2..]).unwrap();
+                    parsed += 1;
+                }
+            }
+        }
+    }
+    parsed
+}
+
+fn throughput(c: &mut Criterion) {
+    for (name, wire, protocol) in [
+        (
+            "ui-message-stream",
+            Wire::UiMessageStream,
+            Protocol::UiMessageStream,
+        ),
+        ("data-stream", Wire::DataStream, Protocol::DataStream),
+    ] {
+        let body = body(wire, 8 << 20);
+        let mut group = c.benchmark_group(name);
+        group.throughput(Throughput::Bytes(body.len() as u64));
+        group.sample_size(20);
+        group.bench_function("Decoder", |b| b.iter(|| decode(protocol, &body)));
+        group.bench_function("baseline (memchr + serde_json borrowed)", |b| {
+            b.iter(|| baseline(protocol, &body))
+        });
+        group.finish();
+    }
+}
+
+fn mb_per_s(bytes: usize, run: impl Fn() -> usize) -> f64 {
+    let mut best = f64::MAX;
+    for _ in 0..5 {
+        let started = Instant::now();
+        std::hint::black_box(run());
+        best = best.min(started.elapsed().as_secs_f64());
+    }
+    bytes as f64 / best / 1e6
+}
+
+/// Best-of-five MB/s for both, and their ratio; then the heap for 1 GiB.
+fn report() {
+    for (name, wire, protocol) in [
+        (
+            "ui-message-stream",
+            Wire::UiMessageStream,
+            Protocol::UiMessageStream,
+        ),
+        ("data-stream", Wire::DataStream, Protocol::DataStream),
+    ] {
+        let body = body(wire, 32 << 20);
+        let ours = mb_per_s(body.len(), || decode(protocol, &body));
+        let base = mb_per_s(body.len(), || baseline(protocol, &body));
+        println!(
+            "{name}: Decoder {ours:.0} MB/s, baseline {base:.0} MB/s, ratio {:.2} (goal >= 0.5)",
+            ours / base
+        );
+    }
+
+    let block = body(Wire::UiMessageStream, 1 << 20);
+    let total: usize = 1 << 30;
+    let before = LIVE.load(Ordering::Relaxed);
+    PEAK.store(before, Ordering::Relaxed);
+    let mut decoder = Decoder::with_protocol(Protocol::UiMessageStream);
+    let (mut fed, mut events) = (0, 0u64);
+    while fed < total {
+        for chunk in block.chunks(16 * 1024) {
+            decoder.push(chunk);
+            while let Some(event) = decoder.next_event() {
+                drop(event.unwrap());
+                events += 1;
+            }
+        }
+        fed += block.len();
+    }
+    decoder.finish();
+    let peak = PEAK.load(Ordering::Relaxed) - before;
+    println!(
+        "1 GiB UI message stream ({events} events), nothing collected: peak heap {peak} bytes ({:.3} MiB, goal <= 1 MiB)",
+        peak as f64 / (1 << 20) as f64
+    );
+}
+
+criterion_group!(benches, throughput);
+
+fn main() {
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+    report();
+}
