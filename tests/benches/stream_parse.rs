@@ -94,8 +94,26 @@ struct Borrowed<'a> {
     tool_call_id: Option<Cow<'a, str>>,
 }
 
-/// Splits lines with memchr and parses each JSON payload into [`Borrowed`] (UI stream) or a
-/// borrowed `serde_json` value slice (data stream); returns how many lines it parsed.
+/// The baseline for a data stream object part: its fields, borrowed.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+struct BorrowedPart<'a> {
+    #[serde(borrow)]
+    tool_call_id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    tool_name: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    args_text_delta: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    finish_reason: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    message_id: Option<Cow<'a, str>>,
+}
+
+/// Splits lines with memchr and parses each JSON payload into a borrowed struct ([`Borrowed`]
+/// for the UI stream; for the data stream a borrowed string, list or [`BorrowedPart`] by the
+/// part's code); returns how many lines it parsed.
 fn baseline(protocol: Protocol, body: &[u8]) -> usize {
     let mut parsed = 0;
     for line in memchr::memchr_iter(b'\n', body).scan(0, |start, end| {
@@ -112,7 +130,17 @@ fn baseline(protocol: Protocol, body: &[u8]) -> usize {
             }
             _ => {
                 if line.len() > 2 {
-                    serde_json::from_slice::<&serde_json::value::RawValue>(&line[2..]).unwrap();
+                    let json = &line[2..];
+                    match line[0] {
+                        b'0' | b'g' | b'3' => {
+                            drop(serde_json::from_slice::<Cow<'_, str>>(json).unwrap())
+                        }
+                        b'2' | b'8' => drop(
+                            serde_json::from_slice::<Vec<&serde_json::value::RawValue>>(json)
+                                .unwrap(),
+                        ),
+                        _ => drop(serde_json::from_slice::<BorrowedPart<'_>>(json).unwrap()),
+                    }
                     parsed += 1;
                 }
             }

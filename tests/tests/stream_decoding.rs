@@ -75,14 +75,14 @@ fn ui_chunk(event: &AgentEvent) -> Value {
             tool_name,
             input,
         } => {
-            json!({ "type": "tool-input-available", "toolCallId": tool_call_id, "toolName": tool_name, "input": input })
+            json!({ "type": "tool-input-available", "toolCallId": tool_call_id, "toolName": tool_name, "input": input.to_value() })
         }
         AgentEvent::ToolOutputAvailable {
             tool_call_id,
             output,
             ..
         } => {
-            json!({ "type": "tool-output-available", "toolCallId": tool_call_id, "output": output })
+            json!({ "type": "tool-output-available", "toolCallId": tool_call_id, "output": output.to_value() })
         }
         AgentEvent::Data { name, id, data, .. } => {
             json!({ "type": format!("data-{name}"), "id": id, "data": data })
@@ -165,7 +165,7 @@ fn data_stream_call(event: &AgentEvent, message_id: &str) -> Option<(String, Val
             input,
         } => call(
             "tool_call",
-            json!({ "toolCallId": tool_call_id, "toolName": tool_name, "args": input }),
+            json!({ "toolCallId": tool_call_id, "toolName": tool_name, "args": input.to_value() }),
         ),
         AgentEvent::ToolOutputAvailable {
             tool_call_id,
@@ -173,7 +173,7 @@ fn data_stream_call(event: &AgentEvent, message_id: &str) -> Option<(String, Val
             ..
         } => call(
             "tool_result",
-            json!({ "toolCallId": tool_call_id, "result": output }),
+            json!({ "toolCallId": tool_call_id, "result": output.to_value() }),
         ),
         AgentEvent::FinishStep => call("finish_step", Value::Null),
         AgentEvent::Finish { finish_reason, .. } => {
@@ -239,6 +239,12 @@ fn protocols_are_sniffed_from_the_fixtures() {
     ] {
         let mut decoder = Decoder::new();
         decoder.push(&fixture(name)[..40]);
+        assert_eq!(
+            decoder.protocol(),
+            None,
+            "decided when events are asked for"
+        );
+        let _ = decoder.next_event();
         assert_eq!(decoder.protocol(), Some(protocol), "{name}");
     }
 }

@@ -3,8 +3,9 @@
 //! No sockets, no async, no clock: push bytes as they arrive, however they are chunked, and take
 //! events. The output is the same for any chunking: only complete lines are read (a line never
 //! splits a UTF-8 character, since `\n` and `\r` are never part of one), and plain text keeps an
-//! incomplete character until its last byte arrives. Memory stays the size of one line (or SSE
-//! event), whatever the length of the stream.
+//! incomplete character until its last byte arrives. Events are decoded as they are asked for,
+//! straight from the pushed bytes; memory holds what was pushed and not yet read, plus one SSE
+//! event, whatever the length of the stream.
 
 use std::collections::VecDeque;
 
@@ -28,13 +29,17 @@ const SNIFF_LIMIT: usize = 512;
 #[derive(Debug, Default)]
 pub struct Decoder {
     protocol: Option<Protocol>,
+    /// Bytes pushed and not yet read; `buffer[..start]` is read.
     buffer: Vec<u8>,
+    start: usize,
     /// Absolute offset in the stream of `buffer[0]`.
     buffer_offset: u64,
     /// Lines read so far.
     lines: u64,
-    /// The data lines of the SSE event being read, joined by `\n`.
+    /// The data lines of the SSE event being read, joined by `\n`, once copied out of `buffer`.
     sse_data: Vec<u8>,
+    /// The event's only data line so far, where it sits in `buffer` (not copied yet).
+    sse_line: Option<(usize, usize)>,
     sse_has_data: bool,
     /// Where the SSE event being read started: (offset, line).
     sse_start: (u64, u64),
@@ -42,7 +47,10 @@ pub struct Decoder {
     started: bool,
     /// `data: [DONE]` was read.
     done: bool,
+    /// No more bytes will come; `flushed`: what that implies was done.
     finished: bool,
+    flushed: bool,
+    /// Events decoded ahead (a data stream line can hold several).
     queue: VecDeque<Result<AgentEvent, StreamError>>,
 }
 
@@ -70,77 +78,85 @@ impl Decoder {
         self.done
     }
 
-    /// Feeds the next bytes of the body.
+    /// Feeds the next bytes of the body. Events are decoded as [`Decoder::next_event`] asks.
     pub fn push(&mut self, bytes: &[u8]) {
+        // Drop what has been read, keeping the data line of an event still open.
+        if self.start > 0 && self.start * 2 >= self.buffer.len() {
+            if let Some((from, to)) = self.sse_line.take() {
+                self.sse_data.extend_from_slice(&self.buffer[from..to]);
+            }
+            self.buffer.drain(..self.start);
+            self.buffer_offset += self.start as u64;
+            self.start = 0;
+        }
         self.buffer.extend_from_slice(bytes);
-        self.process(false);
     }
 
     /// Ends the input: a last line without a line break, a last SSE event without its blank
     /// line, and an incomplete character at the end of plain text are dealt with.
     pub fn finish(&mut self) {
-        if !self.finished {
-            self.finished = true;
-            self.process(true);
-        }
+        self.finished = true;
     }
 
-    /// The next decoded event, or `None` until more bytes are pushed.
+    /// The next decoded event, or `None` until more bytes are pushed (or, after
+    /// [`Decoder::finish`], at the end).
     pub fn next_event(&mut self) -> Option<Result<AgentEvent, StreamError>> {
-        self.queue.pop_front()
-    }
-
-    fn process(&mut self, at_end: bool) {
-        if self.protocol.is_none() {
-            match sniff(&self.buffer, at_end) {
-                Some(protocol) => self.protocol = Some(protocol),
-                None => return,
-            }
-        }
-        let consumed = match self.protocol {
-            Some(Protocol::Text) => self.process_text(at_end),
-            _ => self.process_lines(at_end),
-        };
-        self.buffer.drain(..consumed);
-        self.buffer_offset += consumed as u64;
-    }
-
-    /// Reads every complete line; returns how many bytes were used.
-    fn process_lines(&mut self, at_end: bool) -> usize {
-        let mut start = 0;
         loop {
-            let rest = &self.buffer[start..];
-            let Some(at) = memchr::memchr2(b'\n', b'\r', rest) else {
-                break;
-            };
-            // A `\r` at the very end may be the first half of `\r\n`.
-            if rest[at] == b'\r' && at + 1 == rest.len() && !at_end {
-                break;
+            if let Some(event) = self.queue.pop_front() {
+                return Some(event);
             }
-            let skip = if rest[at] == b'\r' && rest.get(at + 1) == Some(&b'\n') {
-                2
-            } else {
-                1
-            };
-            let line_start = start;
-            start += at + skip;
-            self.line(line_start, line_start + at);
+            if self.protocol.is_none() {
+                self.protocol = Some(sniff(&self.buffer[self.start..], self.finished)?);
+            }
+            if self.protocol == Some(Protocol::Text) {
+                return self.next_text();
+            }
+            match self.next_line() {
+                Some((from, to)) => {
+                    if let Some(event) = self.line(from, to) {
+                        return Some(event);
+                    }
+                }
+                None if self.finished && !self.flushed => {
+                    self.flushed = true;
+                    let end = self.buffer.len();
+                    if self.start < end {
+                        let from = std::mem::replace(&mut self.start, end);
+                        if let Some(event) = self.line(from, end) {
+                            self.queue.push_back(event);
+                        }
+                    }
+                    if self.protocol == Some(Protocol::UiMessageStream)
+                        && let Some(event) = self.dispatch_sse()
+                    {
+                        self.queue.push_back(event);
+                    }
+                }
+                None => return None,
+            }
         }
-        if at_end {
-            if start < self.buffer.len() {
-                let end = self.buffer.len();
-                self.line(start, end);
-                start = end;
-            }
-            if self.protocol == Some(Protocol::UiMessageStream) {
-                self.dispatch_sse();
-            }
-        }
-        start
     }
 
-    /// Handles the line `buffer[from..to]` (without its line break).
-    fn line(&mut self, from: usize, to: usize) {
+    /// The next complete line, without its line break, as a range of `buffer`.
+    fn next_line(&mut self) -> Option<(usize, usize)> {
+        let rest = &self.buffer[self.start..];
+        let at = memchr::memchr2(b'\n', b'\r', rest)?;
+        // A `\r` at the very end may be the first half of `\r\n`.
+        if rest[at] == b'\r' && at + 1 == rest.len() && !self.finished {
+            return None;
+        }
+        let skip = if rest[at] == b'\r' && rest.get(at + 1) == Some(&b'\n') {
+            2
+        } else {
+            1
+        };
+        let from = self.start;
+        self.start += at + skip;
+        Some((from, from + at))
+    }
+
+    /// Handles the line `buffer[from..to]`; returns an event when it completes one.
+    fn line(&mut self, from: usize, to: usize) -> Option<Result<AgentEvent, StreamError>> {
         self.lines += 1;
         let offset = self.buffer_offset + from as u64;
         match self.protocol {
@@ -149,131 +165,145 @@ impl Decoder {
         }
     }
 
-    fn sse_line(&mut self, from: usize, to: usize, offset: u64) {
+    fn sse_line(
+        &mut self,
+        from: usize,
+        to: usize,
+        offset: u64,
+    ) -> Option<Result<AgentEvent, StreamError>> {
         let line = &self.buffer[from..to];
         if line.is_empty() {
-            self.dispatch_sse();
-            return;
+            return self.dispatch_sse();
         }
         if line[0] == b':' {
-            return; // a comment, e.g. `: keep-alive`
+            return None; // a comment, e.g. `: keep-alive`
         }
-        let (field, value) = match memchr::memchr(b':', line) {
+        let (field, value_start) = match memchr::memchr(b':', line) {
             Some(colon) => {
-                let value = &line[colon + 1..];
-                (&line[..colon], value.strip_prefix(b" ").unwrap_or(value))
+                let skip = usize::from(line.get(colon + 1) == Some(&b' '));
+                (&line[..colon], from + colon + 1 + skip)
             }
-            None => (line, &b""[..]),
+            None => (line, to),
         };
         // `event`, `id` and `retry` are valid fields, but a UI message stream does not use them.
-        if field == b"data" {
-            if self.sse_has_data {
-                self.sse_data.push(b'\n');
-            } else {
-                self.sse_start = (offset, self.lines);
-                self.sse_has_data = true;
-            }
-            self.sse_data.extend_from_slice(value);
+        if field != b"data" {
+            return None;
         }
+        if !self.sse_has_data {
+            // The usual case, one data line: read it where it is, at dispatch.
+            self.sse_start = (offset, self.lines);
+            self.sse_has_data = true;
+            self.sse_line = Some((value_start, to));
+            return None;
+        }
+        if let Some((a, b)) = self.sse_line.take() {
+            self.sse_data.extend_from_slice(&self.buffer[a..b]);
+        }
+        self.sse_data.push(b'\n');
+        self.sse_data
+            .extend_from_slice(&self.buffer[value_start..to]);
+        None
     }
 
-    fn dispatch_sse(&mut self) {
+    fn dispatch_sse(&mut self) -> Option<Result<AgentEvent, StreamError>> {
         if !self.sse_has_data {
-            return;
+            return None;
         }
         self.sse_has_data = false;
         let (offset, line) = self.sse_start;
-        let event = match std::str::from_utf8(&self.sse_data) {
-            Err(_) => Some(Err(StreamError::Utf8 { offset, line })),
-            Ok("[DONE]") => {
-                self.done = true;
-                None
-            }
-            Ok(json) => Some(from_ui_chunk(json).map_err(|source| StreamError::Json {
+        let data = match self.sse_line.take() {
+            Some((from, to)) => &self.buffer[from..to],
+            None => &self.sse_data[..],
+        };
+        let event = if data == b"[DONE]" {
+            self.done = true;
+            None
+        } else {
+            Some(from_ui_chunk(data).map_err(|source| StreamError::Json {
                 offset,
                 line,
                 source,
-            })),
+            }))
         };
         self.sse_data.clear();
-        if let Some(event) = event {
-            self.queue.push_back(event);
-        }
+        event
     }
 
-    fn data_stream_line(&mut self, from: usize, to: usize, offset: u64) {
+    fn data_stream_line(
+        &mut self,
+        from: usize,
+        to: usize,
+        offset: u64,
+    ) -> Option<Result<AgentEvent, StreamError>> {
         let line = self.lines;
-        let Ok(text) = std::str::from_utf8(&self.buffer[from..to]) else {
-            self.queue
-                .push_back(Err(StreamError::Utf8 { offset, line }));
-            return;
-        };
-        if text.is_empty() {
-            return;
+        let bytes = &self.buffer[from..to];
+        if bytes.is_empty() {
+            return None;
         }
-        let Some((code, json)) = text.split_once(':').filter(|(code, _)| code.len() == 1) else {
-            self.queue.push_back(Err(StreamError::InvalidLine {
-                offset,
-                line,
-                text: text.to_owned(),
-            }));
-            return;
-        };
-        match serde_json::from_str(json) {
-            Ok(value) => {
-                let code = code.as_bytes()[0];
-                let first_step = code == b'f' && !self.started;
-                self.started |= code == b'f';
-                let events = from_data_stream_part(code, value, text, first_step);
-                self.queue.extend(events.into_iter().map(Ok));
-            }
-            Err(source) => self.queue.push_back(Err(StreamError::Json {
+        if bytes.get(1) != Some(&b':') {
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            return Some(Err(StreamError::InvalidLine { offset, line, text }));
+        }
+        let code = bytes[0];
+        let first_step = code == b'f' && !self.started;
+        self.started |= code == b'f';
+        // The whole line is kept only for parts this client does not know.
+        let raw = String::from_utf8_lossy(bytes);
+        let mut events = Events(&mut self.queue);
+        if let Err(source) = from_data_stream_part(code, &bytes[2..], &raw, first_step, &mut events)
+        {
+            return Some(Err(StreamError::Json {
                 offset,
                 line,
                 source,
-            })),
+            }));
         }
+        self.queue.pop_front()
     }
 
-    /// Emits the valid UTF-8 text in the buffer; returns how many bytes were used.
-    fn process_text(&mut self, at_end: bool) -> usize {
-        let mut used = 0;
-        loop {
-            let rest = &self.buffer[used..];
-            if rest.is_empty() {
-                return used;
-            }
-            match std::str::from_utf8(rest) {
-                Ok(text) => {
-                    self.queue.push_back(Ok(AgentEvent::TextDelta {
-                        id: String::new(),
-                        delta: text.to_owned(),
-                    }));
-                    return self.buffer.len();
+    /// The valid UTF-8 text pushed so far, as one event; an incomplete character waits.
+    fn next_text(&mut self) -> Option<Result<AgentEvent, StreamError>> {
+        let rest = &self.buffer[self.start..];
+        if rest.is_empty() {
+            return None;
+        }
+        let offset = self.buffer_offset + self.start as u64;
+        let (valid, bad) = match std::str::from_utf8(rest) {
+            Ok(_) => (rest.len(), None),
+            Err(error) => (error.valid_up_to(), Some(error.error_len())),
+        };
+        let text = String::from_utf8_lossy(&rest[..valid]).into_owned();
+        match bad {
+            None => self.start += valid,
+            // An incomplete character: wait for its other bytes.
+            Some(None) if !self.finished => self.start += valid,
+            Some(bad) => {
+                self.start += valid + bad.unwrap_or(rest.len() - valid);
+                let error = Err(StreamError::Utf8 {
+                    offset: offset + valid as u64,
+                    line: 0,
+                });
+                if valid == 0 {
+                    return Some(error);
                 }
-                Err(error) => {
-                    let valid = error.valid_up_to();
-                    if valid > 0 {
-                        // Safe to index: `valid_up_to` bytes are valid UTF-8.
-                        let text = String::from_utf8_lossy(&rest[..valid]).into_owned();
-                        self.queue.push_back(Ok(AgentEvent::TextDelta {
-                            id: String::new(),
-                            delta: text,
-                        }));
-                    }
-                    match error.error_len() {
-                        // An incomplete character: wait for its other bytes.
-                        None if !at_end => return used + valid,
-                        bad => {
-                            let offset = self.buffer_offset + (used + valid) as u64;
-                            self.queue
-                                .push_back(Err(StreamError::Utf8 { offset, line: 0 }));
-                            used += valid + bad.unwrap_or(rest.len() - valid);
-                        }
-                    }
-                }
+                self.queue.push_back(error);
             }
         }
+        (!text.is_empty()).then(|| {
+            Ok(AgentEvent::TextDelta {
+                id: String::new(),
+                delta: text,
+            })
+        })
+    }
+}
+
+/// Appends decoded events to the queue.
+struct Events<'a>(&'a mut VecDeque<Result<AgentEvent, StreamError>>);
+
+impl Extend<AgentEvent> for Events<'_> {
+    fn extend<I: IntoIterator<Item = AgentEvent>>(&mut self, events: I) {
+        self.0.extend(events.into_iter().map(Ok));
     }
 }
 

@@ -19,7 +19,7 @@ pub enum AgentEvent {
         /// The message's id.
         message_id: Option<String>,
         /// Message metadata sent with it.
-        metadata: Option<Value>,
+        metadata: Option<RawJson>,
     },
     /// A step (one model call) begins (`start-step`; v4 `f`).
     StartStep,
@@ -90,7 +90,7 @@ pub enum AgentEvent {
         /// The tool.
         tool_name: String,
         /// The input.
-        input: Value,
+        input: RawJson,
     },
     /// The tool input could not be used.
     ToolInputError {
@@ -99,7 +99,7 @@ pub enum AgentEvent {
         /// The tool.
         tool_name: String,
         /// The input as given.
-        input: Value,
+        input: RawJson,
         /// Why.
         error_text: String,
     },
@@ -108,7 +108,7 @@ pub enum AgentEvent {
         /// The call's id.
         tool_call_id: String,
         /// The output.
-        output: Value,
+        output: RawJson,
         /// Whether more output will follow for this call.
         preliminary: bool,
     },
@@ -174,14 +174,14 @@ pub enum AgentEvent {
         /// The part's id; a later part with the same id replaces it.
         id: Option<String>,
         /// The data.
-        data: Value,
+        data: RawJson,
         /// Whether it is only for now (not kept in the message).
         transient: bool,
     },
     /// Message metadata (`message-metadata`; v4 `8` annotations).
     MessageMetadata {
         /// The metadata.
-        metadata: Value,
+        metadata: RawJson,
     },
     /// The run reported an error (`error`; v4 `3`).
     Error {
@@ -198,13 +198,84 @@ pub enum AgentEvent {
         /// `stop`, `tool-calls`, `error`, …
         finish_reason: Option<String>,
         /// Message metadata sent with it.
-        metadata: Option<Value>,
+        metadata: Option<RawJson>,
     },
     /// A chunk this client does not know, as received.
     Unknown {
         /// The chunk's JSON text (UI message stream) or the whole line (data stream).
         raw: String,
     },
+}
+
+/// A JSON value of an event (tool input and output, data, metadata), kept as the text that
+/// arrived and parsed only when asked: reading a stream does not pay for values nobody looks at.
+///
+/// Equality compares the text.
+///
+/// ```
+/// use mintlify_agent::stream::RawJson;
+/// let input = RawJson::from(serde_json::json!({ "path": "docs/quickstart.mdx" }));
+/// assert_eq!(input.get(), r#"{"path":"docs/quickstart.mdx"}"#);
+/// assert_eq!(input.to_value()["path"], "docs/quickstart.mdx");
+/// ```
+#[derive(Clone)]
+pub struct RawJson(Box<RawValue>);
+
+impl RawJson {
+    /// The JSON text.
+    pub fn get(&self) -> &str {
+        self.0.get()
+    }
+
+    /// The value, parsed.
+    pub fn to_value(&self) -> Value {
+        serde_json::from_str(self.0.get()).unwrap_or(Value::Null)
+    }
+
+    /// The value, parsed into `T`.
+    pub fn parse<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        serde_json::from_str(self.0.get())
+    }
+
+    fn null() -> Self {
+        Self(RawValue::NULL.to_owned())
+    }
+}
+
+impl From<&RawValue> for RawJson {
+    fn from(raw: &RawValue) -> Self {
+        Self(raw.to_owned())
+    }
+}
+
+impl From<Value> for RawJson {
+    fn from(value: Value) -> Self {
+        serde_json::value::to_raw_value(&value).map_or_else(|_| Self::null(), Self)
+    }
+}
+
+impl serde::Serialize for RawJson {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+impl PartialEq for RawJson {
+    fn eq(&self, other: &Self) -> bool {
+        self.get() == other.get()
+    }
+}
+
+impl std::fmt::Debug for RawJson {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.get())
+    }
+}
+
+impl std::fmt::Display for RawJson {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.get())
+    }
 }
 
 /// A UI message stream chunk, read in one pass; every field any chunk type has.
@@ -260,27 +331,23 @@ fn owned(text: Option<Cow<'_, str>>) -> Option<String> {
     text.map(Cow::into_owned)
 }
 
-/// A JSON value out of its raw text; `null` when absent.
-fn value(raw: Option<&RawValue>) -> Value {
-    raw.and_then(|raw| serde_json::from_str(raw.get()).ok())
-        .unwrap_or(Value::Null)
+/// A JSON value as it arrived; `null` when absent.
+fn value(raw: Option<&RawValue>) -> RawJson {
+    raw.map_or_else(RawJson::null, RawJson::from)
 }
 
 /// Reads one UI message stream chunk. `Err` only for JSON that does not parse.
-pub(crate) fn from_ui_chunk(json: &str) -> Result<AgentEvent, serde_json::Error> {
-    let chunk: Chunk<'_> = match serde_json::from_str(json) {
+pub(crate) fn from_ui_chunk(json: &[u8]) -> Result<AgentEvent, serde_json::Error> {
+    let unknown = || AgentEvent::Unknown {
+        raw: String::from_utf8_lossy(json).into_owned(),
+    };
+    let chunk: Chunk<'_> = match serde_json::from_slice(json) {
         Ok(chunk) => chunk,
         // Valid JSON of another shape (no `type`, not an object) is an unknown chunk.
-        Err(error) if error.is_data() => {
-            return Ok(AgentEvent::Unknown {
-                raw: json.to_owned(),
-            });
-        }
+        Err(error) if error.is_data() => return Ok(unknown()),
         Err(error) => return Err(error),
     };
-    Ok(typed(chunk).unwrap_or_else(|| AgentEvent::Unknown {
-        raw: json.to_owned(),
-    }))
+    Ok(typed(chunk).unwrap_or_else(unknown))
 }
 
 /// The event of a chunk, or `None` when its type is unknown or a required field is missing.
@@ -384,144 +451,202 @@ fn typed(chunk: Chunk<'_>) -> Option<AgentEvent> {
     })
 }
 
-/// The events of one AI SDK 4 data stream part (`code`, JSON value). `first_step` tells
-/// whether a start-step part is the message's first, which also starts the message.
+/// An AI SDK 4 data stream object part, read in one pass; every field any part has.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Part<'a> {
+    #[serde(borrow)]
+    message_id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    tool_call_id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    tool_name: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    args_text_delta: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    finish_reason: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    url: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    title: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    data: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    signature: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    mime_type: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    args: Option<&'a RawValue>,
+    #[serde(borrow)]
+    result: Option<&'a RawValue>,
+}
+
+/// A v4 data item, possibly written as a `data-<name>` part.
+#[derive(Deserialize)]
+struct DataItem<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    data: Option<&'a RawValue>,
+}
+
+/// Reads one AI SDK 4 data stream part (`code`, its JSON) into `out`. `first_step` tells whether
+/// a start-step part is the message's first, which also starts the message. `Err` only for JSON
+/// that does not parse; a part of another shape is [`AgentEvent::Unknown`].
 pub(crate) fn from_data_stream_part(
     code: u8,
-    value: Value,
+    json: &[u8],
     raw_line: &str,
     first_step: bool,
-) -> Vec<AgentEvent> {
-    let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_owned);
-    let unknown = || {
-        vec![AgentEvent::Unknown {
-            raw: raw_line.to_owned(),
-        }]
+    out: &mut impl Extend<AgentEvent>,
+) -> Result<(), serde_json::Error> {
+    let unknown = || AgentEvent::Unknown {
+        raw: raw_line.to_owned(),
     };
-    match (code, value) {
-        (b'0', Value::String(delta)) => vec![AgentEvent::TextDelta {
-            id: String::new(),
-            delta,
-        }],
-        (b'g', Value::String(delta)) => vec![AgentEvent::ReasoningDelta {
-            id: String::new(),
-            delta,
-        }],
-        (b'3', Value::String(error_text)) => vec![AgentEvent::Error { error_text }],
-        (b'2', Value::Array(items)) => items.into_iter().map(data_item).collect(),
-        (b'8', Value::Array(items)) => items
-            .into_iter()
-            .map(|metadata| AgentEvent::MessageMetadata { metadata })
-            .collect(),
-        (b'f', v) => {
-            let mut events = Vec::new();
-            if first_step {
-                events.push(AgentEvent::Start {
-                    message_id: text(&v, "messageId"),
-                    metadata: None,
-                });
-            }
-            events.push(AgentEvent::StartStep);
-            events
+    match code {
+        b'0' | b'g' | b'3' => {
+            let Some(text) = serde_json::from_slice::<Cow<'_, str>>(json)
+                .map(Some)
+                .or_else(shape)?
+            else {
+                out.extend([unknown()]);
+                return Ok(());
+            };
+            let text = text.into_owned();
+            out.extend([match code {
+                b'0' => AgentEvent::TextDelta {
+                    id: String::new(),
+                    delta: text,
+                },
+                b'g' => AgentEvent::ReasoningDelta {
+                    id: String::new(),
+                    delta: text,
+                },
+                _ => AgentEvent::Error { error_text: text },
+            }]);
         }
-        (b'e', _) => vec![AgentEvent::FinishStep],
-        (b'd', v) => vec![AgentEvent::Finish {
-            finish_reason: text(&v, "finishReason"),
-            metadata: None,
-        }],
-        (b'b', v) => match (text(&v, "toolCallId"), text(&v, "toolName")) {
-            (Some(tool_call_id), Some(tool_name)) => vec![AgentEvent::ToolInputStart {
-                tool_call_id,
-                tool_name,
-            }],
-            _ => unknown(),
-        },
-        (b'c', v) => match (text(&v, "toolCallId"), text(&v, "argsTextDelta")) {
-            (Some(tool_call_id), Some(delta)) => vec![AgentEvent::ToolInputDelta {
-                tool_call_id,
-                delta,
-            }],
-            _ => unknown(),
-        },
-        (b'9', mut v) => match (text(&v, "toolCallId"), text(&v, "toolName")) {
-            (Some(tool_call_id), Some(tool_name)) => {
-                let input = v.get_mut("args").map(Value::take).unwrap_or(Value::Null);
-                vec![AgentEvent::ToolInputAvailable {
-                    tool_call_id,
-                    tool_name,
-                    input,
-                }]
+        b'2' | b'8' => {
+            let Some(items) = serde_json::from_slice::<Vec<&RawValue>>(json)
+                .map(Some)
+                .or_else(shape)?
+            else {
+                out.extend([unknown()]);
+                return Ok(());
+            };
+            for item in items {
+                out.extend([if code == b'8' {
+                    AgentEvent::MessageMetadata {
+                        metadata: value(Some(item)),
+                    }
+                } else {
+                    data_item(item)
+                }]);
             }
-            _ => unknown(),
-        },
-        (b'a', mut v) => match text(&v, "toolCallId") {
-            Some(tool_call_id) => {
-                let output = v.get_mut("result").map(Value::take).unwrap_or(Value::Null);
-                vec![AgentEvent::ToolOutputAvailable {
-                    tool_call_id,
-                    output,
-                    preliminary: false,
-                }]
+        }
+        b'9' | b'a' | b'b' | b'c' | b'd' | b'e' | b'f' | b'h' | b'i' | b'j' | b'k' => {
+            let Some(part) = serde_json::from_slice::<Part<'_>>(json)
+                .map(Some)
+                .or_else(shape)?
+            else {
+                out.extend([unknown()]);
+                return Ok(());
+            };
+            if code == b'f' && first_step {
+                out.extend([AgentEvent::Start {
+                    message_id: owned(part.message_id.clone()),
+                    metadata: None,
+                }]);
             }
-            None => unknown(),
-        },
-        (b'h', v) => match (text(&v, "id"), text(&v, "url")) {
-            (Some(source_id), Some(url)) => vec![AgentEvent::SourceUrl {
-                source_id,
-                url,
-                title: text(&v, "title"),
-            }],
-            _ => unknown(),
-        },
-        (b'i', v) => match text(&v, "data") {
-            Some(data) => vec![AgentEvent::RedactedReasoning { data }],
-            None => unknown(),
-        },
-        (b'j', v) => match text(&v, "signature") {
-            Some(signature) => vec![AgentEvent::ReasoningSignature { signature }],
-            None => unknown(),
-        },
-        (b'k', v) => match (text(&v, "data"), text(&v, "mimeType")) {
-            (Some(data), Some(media_type)) => {
-                vec![AgentEvent::File {
-                    url: format!("data:{media_type};base64,{data}"),
-                    media_type,
-                }]
-            }
-            _ => unknown(),
-        },
-        _ => unknown(),
+            out.extend([typed_part(code, part).unwrap_or_else(unknown)]);
+        }
+        _ => out.extend([unknown()]),
+    }
+    Ok(())
+}
+
+/// JSON of the wrong shape (a number for text, a string for an object) is an unknown part, not
+/// an error: `Ok(None)`.
+fn shape<T>(error: serde_json::Error) -> Result<Option<T>, serde_json::Error> {
+    if error.is_data() {
+        Ok(None)
+    } else {
+        Err(error)
     }
 }
 
-/// A v4 data item: a `data-<name>` part when it is written as one, else a part named `data`.
-fn data_item(item: Value) -> AgentEvent {
-    if let Value::Object(mut object) = item {
-        let name = object
-            .get("type")
-            .and_then(Value::as_str)
-            .and_then(|t| t.strip_prefix("data-"))
-            .map(str::to_owned);
-        if let (Some(name), Some(data)) = (name, object.remove("data")) {
-            let id = object.get("id").and_then(Value::as_str).map(str::to_owned);
-            return AgentEvent::Data {
-                name,
-                id,
-                data,
-                transient: false,
-            };
+/// The event of an object part, or `None` when a required field is missing.
+fn typed_part(code: u8, part: Part<'_>) -> Option<AgentEvent> {
+    Some(match code {
+        b'f' => AgentEvent::StartStep,
+        b'e' => AgentEvent::FinishStep,
+        b'd' => AgentEvent::Finish {
+            finish_reason: owned(part.finish_reason),
+            metadata: None,
+        },
+        b'b' => AgentEvent::ToolInputStart {
+            tool_call_id: owned(part.tool_call_id)?,
+            tool_name: owned(part.tool_name)?,
+        },
+        b'c' => AgentEvent::ToolInputDelta {
+            tool_call_id: owned(part.tool_call_id)?,
+            delta: owned(part.args_text_delta)?,
+        },
+        b'9' => AgentEvent::ToolInputAvailable {
+            tool_call_id: owned(part.tool_call_id)?,
+            tool_name: owned(part.tool_name)?,
+            input: value(part.args),
+        },
+        b'a' => AgentEvent::ToolOutputAvailable {
+            tool_call_id: owned(part.tool_call_id)?,
+            output: value(part.result),
+            preliminary: false,
+        },
+        b'h' => AgentEvent::SourceUrl {
+            source_id: owned(part.id)?,
+            url: owned(part.url)?,
+            title: owned(part.title),
+        },
+        b'i' => AgentEvent::RedactedReasoning {
+            data: owned(part.data)?,
+        },
+        b'j' => AgentEvent::ReasoningSignature {
+            signature: owned(part.signature)?,
+        },
+        b'k' => {
+            let (data, media_type) = (owned(part.data)?, owned(part.mime_type)?);
+            AgentEvent::File {
+                url: format!("data:{media_type};base64,{data}"),
+                media_type,
+            }
         }
+        _ => return None,
+    })
+}
+
+/// A v4 data item: a `data-<name>` part when it is written as one, else a part named `data`.
+fn data_item(item: &RawValue) -> AgentEvent {
+    if let Ok(DataItem {
+        kind: Some(kind),
+        id,
+        data: Some(data),
+    }) = serde_json::from_str::<DataItem<'_>>(item.get())
+        && let Some(name) = kind.strip_prefix("data-")
+    {
         return AgentEvent::Data {
-            name: "data".to_owned(),
-            id: None,
-            data: Value::Object(object),
+            name: name.to_owned(),
+            id: owned(id),
+            data: value(Some(data)),
             transient: false,
         };
     }
     AgentEvent::Data {
         name: "data".to_owned(),
         id: None,
-        data: item,
+        data: value(Some(item)),
         transient: false,
     }
 }
@@ -534,8 +659,10 @@ mod tests {
     #[test]
     fn known_chunks_unknown_chunks_and_extra_fields() {
         assert_eq!(
-            from_ui_chunk(r#"{"type":"text-delta","id":"t","delta":"Hi \"you\"","extra":{"a":1}}"#)
-                .unwrap(),
+            from_ui_chunk(
+                br#"{"type":"text-delta","id":"t","delta":"Hi \"you\"","extra":{"a":1}}"#
+            )
+            .unwrap(),
             AgentEvent::TextDelta {
                 id: "t".into(),
                 delta: "Hi \"you\"".into()
@@ -548,23 +675,23 @@ mod tests {
             r#"{"no":"type"}"#,
         ] {
             assert_eq!(
-                from_ui_chunk(raw).unwrap(),
+                from_ui_chunk(raw.as_bytes()).unwrap(),
                 AgentEvent::Unknown {
                     raw: raw.to_owned()
                 },
                 "{raw}"
             );
         }
-        assert!(from_ui_chunk(r#"{"type":"text-delta","#).is_err());
+        assert!(from_ui_chunk(br#"{"type":"text-delta","#).is_err());
         assert_eq!(
             from_ui_chunk(
-                r#"{"type":"data-todos","id":"todos","data":[{"id":"1"}],"transient":true}"#
+                br#"{"type":"data-todos","id":"todos","data":[{"id":"1"}],"transient":true}"#
             )
             .unwrap(),
             AgentEvent::Data {
                 name: "todos".into(),
                 id: Some("todos".into()),
-                data: json!([{ "id": "1" }]),
+                data: json!([{ "id": "1" }]).into(),
                 transient: true
             }
         );
@@ -572,8 +699,12 @@ mod tests {
 
     #[test]
     fn every_data_stream_code_maps() {
-        let part =
-            |code: u8, value: Value, first: bool| from_data_stream_part(code, value, "raw", first);
+        let part = |code: u8, value: Value, first: bool| {
+            let mut out = Vec::new();
+            from_data_stream_part(code, value.to_string().as_bytes(), "raw", first, &mut out)
+                .unwrap();
+            out
+        };
         assert_eq!(
             part(b'0', json!("hi"), false),
             [AgentEvent::TextDelta {
@@ -599,14 +730,26 @@ mod tests {
                 b'2',
                 json!([{ "type": "data-todos", "id": "t", "data": [1] }, 5]),
                 false
-            )
-            .len(),
-            2
+            ),
+            [
+                AgentEvent::Data {
+                    name: "todos".into(),
+                    id: Some("t".into()),
+                    data: json!([1]).into(),
+                    transient: false
+                },
+                AgentEvent::Data {
+                    name: "data".into(),
+                    id: None,
+                    data: json!(5).into(),
+                    transient: false
+                },
+            ]
         );
         assert_eq!(
             part(b'8', json!([{ "a": 1 }]), false),
             [AgentEvent::MessageMetadata {
-                metadata: json!({ "a": 1 })
+                metadata: json!({ "a": 1 }).into()
             }]
         );
         assert_eq!(
@@ -661,14 +804,14 @@ mod tests {
             [AgentEvent::ToolInputAvailable {
                 tool_call_id: "c".into(),
                 tool_name: "t".into(),
-                input: json!({ "x": 1 })
+                input: json!({ "x": 1 }).into()
             }]
         );
         assert_eq!(
             part(b'a', json!({ "toolCallId": "c", "result": 2 }), false),
             [AgentEvent::ToolOutputAvailable {
                 tool_call_id: "c".into(),
-                output: json!(2),
+                output: json!(2).into(),
                 preliminary: false
             }]
         );
@@ -714,5 +857,12 @@ mod tests {
             [AgentEvent::Unknown { raw: "raw".into() }],
             "text must be a string"
         );
+        assert_eq!(
+            part(b'b', json!({ "toolCallId": "c" }), false),
+            [AgentEvent::Unknown { raw: "raw".into() }],
+            "no tool name"
+        );
+        let mut out = Vec::new();
+        assert!(from_data_stream_part(b'0', b"\"unterminated", "raw", false, &mut out).is_err());
     }
 }

@@ -11,7 +11,7 @@ mod run;
 mod transcript;
 
 pub use decoder::Decoder;
-pub use event::AgentEvent;
+pub use event::{AgentEvent, RawJson};
 pub use run::AgentRun;
 pub use transcript::{Part, PartState, ToolCall, ToolState, Transcript};
 

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value, json};
 
-use super::AgentEvent;
+use super::{AgentEvent, RawJson};
 
 /// Whether a text or reasoning part is complete.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -203,7 +203,7 @@ impl Transcript {
                 if message_id.is_some() {
                     self.message_id.clone_from(message_id);
                 }
-                self.merge_metadata(metadata.as_ref());
+                self.merge_metadata(metadata.as_ref().map(RawJson::to_value));
             }
             AgentEvent::StartStep => {
                 // The data stream has no part ends: a new step closes its open parts.
@@ -242,7 +242,7 @@ impl Transcript {
             } => {
                 if let Some(call) = self.tool(tool_call_id, tool_name) {
                     call.state = ToolState::InputAvailable;
-                    call.input = Some(input.clone());
+                    call.input = Some(input.to_value());
                 }
             }
             AgentEvent::ToolInputError {
@@ -253,7 +253,7 @@ impl Transcript {
             } => {
                 if let Some(call) = self.tool(tool_call_id, tool_name) {
                     call.state = ToolState::OutputError;
-                    call.input = Some(input.clone());
+                    call.input = Some(input.to_value());
                     call.error_text = Some(error_text.clone());
                 }
             }
@@ -264,7 +264,7 @@ impl Transcript {
             } => {
                 if let Some(call) = self.find_tool(tool_call_id) {
                     call.state = ToolState::OutputAvailable;
-                    call.output = Some(output.clone());
+                    call.output = Some(output.to_value());
                 }
             }
             AgentEvent::ToolOutputError {
@@ -338,15 +338,17 @@ impl Transcript {
                     })
                 });
                 match existing {
-                    Some(slot) => *slot = data.clone(),
+                    Some(slot) => *slot = data.to_value(),
                     None => self.parts.push(Part::Data {
                         name: name.clone(),
                         id: id.clone(),
-                        data: data.clone(),
+                        data: data.to_value(),
                     }),
                 }
             }
-            AgentEvent::MessageMetadata { metadata } => self.merge_metadata(Some(metadata)),
+            AgentEvent::MessageMetadata { metadata } => {
+                self.merge_metadata(Some(metadata.to_value()))
+            }
             AgentEvent::Error { error_text } => self.errors.push(error_text.clone()),
             AgentEvent::Abort { reason } => self.aborted = Some(reason.clone()),
             AgentEvent::Finish {
@@ -356,7 +358,7 @@ impl Transcript {
                 if finish_reason.is_some() {
                     self.finish_reason.clone_from(finish_reason);
                 }
-                self.merge_metadata(metadata.as_ref());
+                self.merge_metadata(metadata.as_ref().map(RawJson::to_value));
                 self.close_unnamed();
             }
             AgentEvent::Unknown { raw } => self.unknown.push(raw.clone()),
@@ -466,13 +468,11 @@ impl Transcript {
         }
     }
 
-    fn merge_metadata(&mut self, metadata: Option<&Value>) {
+    fn merge_metadata(&mut self, metadata: Option<Value>) {
         let Some(metadata) = metadata else { return };
         match (&mut self.metadata, metadata) {
-            (Some(Value::Object(current)), Value::Object(new)) => {
-                current.extend(new.iter().map(|(k, v)| (k.clone(), v.clone())));
-            }
-            (slot, new) => *slot = Some(new.clone()),
+            (Some(Value::Object(current)), Value::Object(new)) => current.extend(new),
+            (slot, new) => *slot = Some(new),
         }
     }
 
