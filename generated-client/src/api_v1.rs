@@ -1,10 +1,11 @@
 //! The v1 operations through a [`Client`]: streamed runs and sessions (deprecated by Mintlify).
 
-use std::time::Duration;
+use futures::Stream;
 
 use crate::operation::Operation;
 use crate::stream::{AgentRun, Protocol};
 use crate::v1::types::{AgentSession, CreateJobRequest};
+use crate::wait::{self, LastSeen, WaitOptions};
 use crate::{Client, Error};
 
 /// The v1 operations of a [`Client`], with its project id filled in.
@@ -98,17 +99,63 @@ impl<'a> V1<'a> {
         Ok(page.all_sessions)
     }
 
-    /// Polls a session every `every` until it has halted (`haulted`), and returns it: how a run
-    /// ends when its stream broke off. Transient errors are retried by the client's policy; a
-    /// [`Client::with_deadline`] bounds each poll.
-    pub async fn wait_for_session(&self, id: &str, every: Duration) -> Result<AgentSession, Error> {
-        loop {
-            let session = self.get_job(id).await?;
-            if session.haulted == Some(true) {
-                return Ok(session);
-            }
-            tokio::time::sleep(every).await;
+    /// Polls a session until it has halted (`haulted`), by `options`, and returns it: how a run
+    /// ends, also when its stream broke off. Transient errors do not end the wait; the deadline
+    /// ends it with [`Error::WaitDeadline`] and the session as last seen.
+    pub async fn wait_for_session(
+        &self,
+        id: &str,
+        options: &WaitOptions,
+    ) -> Result<AgentSession, Error> {
+        let poll = || async { Ok((self.get_job(id).await?, None)) };
+        wait::until(
+            options,
+            poll,
+            |session: &AgentSession| session.haulted == Some(true),
+            LastSeen::Session,
+        )
+        .await
+    }
+
+    /// Every session of the project, newest first, fetched `page_size` (1 to 100) at a time as
+    /// the stream is read. An error ends the stream.
+    pub fn list_all(
+        &self,
+        page_size: u64,
+    ) -> impl Stream<Item = Result<AgentSession, Error>> + Send + 'a {
+        struct Pages<'a> {
+            api: V1<'a>,
+            skip: u64,
+            page: std::vec::IntoIter<AgentSession>,
+            ended: bool,
         }
+        let state = Pages {
+            api: *self,
+            skip: 0,
+            page: Vec::new().into_iter(),
+            ended: false,
+        };
+        futures::stream::unfold(state, move |mut pages| async move {
+            loop {
+                if let Some(session) = pages.page.next() {
+                    return Some((Ok(session), pages));
+                }
+                if pages.ended {
+                    return None;
+                }
+                match pages.api.list_jobs(pages.skip, page_size).await {
+                    Ok(page) => {
+                        pages.ended = (page.len() as u64) < page_size;
+                        pages.skip += page.len() as u64;
+                        pages.page = page.into_iter();
+                    }
+                    Err(error) => {
+                        pages.ended = true;
+                        return Some((Err(error), pages));
+                    }
+                }
+            }
+        })
     }
 
     /// The generated client underneath, for what this layer does not cover. Its calls get no

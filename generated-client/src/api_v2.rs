@@ -1,7 +1,13 @@
 //! The v2 operations through a [`Client`]: jobs that run in the background and are polled.
 
+use std::time::{Duration, SystemTime};
+
+use futures::Stream;
+
 use crate::operation::Operation;
+use crate::retry::server_delay;
 use crate::v2::types::{AgentJob, CreateJobRequest, SendMessageRequest};
+use crate::wait::{self, JobOutcome, LastSeen, Poller, WaitOptions, ends_wait};
 use crate::{Client, Error};
 
 /// The v2 operations of a [`Client`], with its project id filled in.
@@ -66,9 +72,149 @@ impl<'a> V2<'a> {
             .await
     }
 
+    /// The job and the wait its reply asks for (`Retry-After`), if any.
+    async fn poll(&self, id: &str) -> Result<(AgentJob, Option<Duration>), Error> {
+        let send = self
+            .generated()
+            .get_job()
+            .project_id(self.client.project_id())
+            .id(id)
+            .send();
+        let reply = self
+            .client
+            .call_raw(Operation::V2GetJob, &[self.client.project_id(), id], send)
+            .await?;
+        let asked = server_delay(reply.headers(), SystemTime::now());
+        Ok((reply.into_inner(), asked))
+    }
+
+    /// Polls a job until it is `completed`, `archived` or `failed`, by `options`.
+    ///
+    /// A `failed` job is an outcome ([`JobOutcome::Failed`]), not an error. Transient errors
+    /// (5xx, 429, connection, timeout) do not end the wait; 401, 403 and 404 do. A status this
+    /// client does not know is polled on until the deadline, whose error
+    /// ([`Error::WaitDeadline`]) says so. Dropping the future stops polling at once.
+    ///
+    /// ```no_run
+    /// # async fn run(client: mintlify_agent::Client) -> Result<(), mintlify_agent::Error> {
+    /// use mintlify_agent::{JobOutcome, WaitOptions};
+    /// let job = client.v2().create_job("Add a quickstart guide").await?;
+    /// match client.v2().wait(job.id.as_deref().unwrap_or_default(), &WaitOptions::default()).await? {
+    ///     JobOutcome::Completed(job) => println!("done: {:?}", job.pr_link),
+    ///     JobOutcome::Failed(job) => println!("the agent failed on {:?}", job.id),
+    ///     JobOutcome::Archived(_) => println!("archived"),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn wait(&self, id: &str, options: &WaitOptions) -> Result<JobOutcome, Error> {
+        let job = wait::until(
+            options,
+            || self.poll(id),
+            |job| JobOutcome::of(job).is_some(),
+            LastSeen::Job,
+        )
+        .await?;
+        // `until` returns only final jobs.
+        JobOutcome::of(&job).ok_or(Error::WaitDeadline {
+            waited: Duration::ZERO,
+            last_seen: Some(Box::new(LastSeen::Job(job))),
+        })
+    }
+
+    /// Creates a job and waits for it.
+    pub async fn create_and_wait(
+        &self,
+        prompt: impl Into<String>,
+        options: &WaitOptions,
+    ) -> Result<JobOutcome, Error> {
+        let job = self.create_job(prompt).await?;
+        self.wait(job.id.as_deref().unwrap_or_default(), options)
+            .await
+    }
+
+    /// Sends a follow-up and waits for the job to finish it.
+    pub async fn send_message_and_wait(
+        &self,
+        id: &str,
+        prompt: impl Into<String>,
+        options: &WaitOptions,
+    ) -> Result<JobOutcome, Error> {
+        self.send_message(id, prompt).await?;
+        self.wait(id, options).await
+    }
+
+    /// Every distinct state of a job as polling sees it (a new status, a `prLink` that
+    /// appears, …), ending after a final state; for progress displays. A transient error is
+    /// polled through; an error that ends the wait, or the deadline, is the last item.
+    pub fn watch(
+        &self,
+        id: &str,
+        options: &WaitOptions,
+    ) -> impl Stream<Item = Result<AgentJob, Error>> + Send + 'a {
+        struct Watch<'a> {
+            api: V2<'a>,
+            id: String,
+            poller: Poller,
+            last: Option<AgentJob>,
+            asked: Option<Duration>,
+            first: bool,
+            ended: bool,
+        }
+        let state = Watch {
+            api: *self,
+            id: id.to_owned(),
+            poller: Poller::new(options),
+            last: None,
+            asked: None,
+            first: true,
+            ended: false,
+        };
+        futures::stream::unfold(state, |mut watch| async move {
+            loop {
+                if watch.ended {
+                    return None;
+                }
+                if !std::mem::take(&mut watch.first)
+                    && !watch.poller.pause(watch.asked.take()).await
+                {
+                    watch.ended = true;
+                    let last_seen = watch.last.take().map(|job| Box::new(LastSeen::Job(job)));
+                    return Some((
+                        Err(Error::WaitDeadline {
+                            waited: watch.poller.waited(),
+                            last_seen,
+                        }),
+                        watch,
+                    ));
+                }
+                match watch.api.poll(&watch.id).await {
+                    Ok((job, asked)) => {
+                        watch.asked = asked;
+                        watch.ended = JobOutcome::of(&job).is_some();
+                        let changed = watch.last.as_ref().is_none_or(|last| !same(last, &job));
+                        watch.last = Some(job.clone());
+                        if changed || watch.ended {
+                            return Some((Ok(job), watch));
+                        }
+                    }
+                    Err(error) if ends_wait(&error) => {
+                        watch.ended = true;
+                        return Some((Err(error), watch));
+                    }
+                    Err(error) => watch.asked = error.retry_after(),
+                }
+            }
+        })
+    }
+
     /// The generated client underneath, for what this layer does not cover. Its calls get no
     /// retries, deadline or typed errors.
     pub fn generated(&self) -> &'a crate::v2::Client {
         self.client.generated_v2()
     }
+}
+
+/// Whether two polls saw the same job.
+fn same(a: &AgentJob, b: &AgentJob) -> bool {
+    serde_json::to_value(a).ok() == serde_json::to_value(b).ok()
 }

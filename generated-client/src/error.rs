@@ -107,6 +107,14 @@ pub enum Error {
         #[source]
         source: reqwest::Error,
     },
+    /// A wait passed its deadline before the job (or session) reached a final state.
+    #[error("gave up waiting after {waited:?}{}", describe_last(last_seen.as_deref()))]
+    WaitDeadline {
+        /// How long it waited.
+        waited: Duration,
+        /// What the last successful poll saw.
+        last_seen: Option<Box<crate::LastSeen>>,
+    },
     /// The request was refused before sending (e.g. an empty prompt, a path parameter that no
     /// URL can carry).
     #[error("invalid request: {0}")]
@@ -154,6 +162,29 @@ impl Error {
             | Error::RateLimited { failure: f, .. } => Some(f),
             _ => None,
         }
+    }
+}
+
+fn describe_last(last: Option<&crate::LastSeen>) -> String {
+    match last {
+        None => "; no poll succeeded".to_owned(),
+        Some(last) => match last.unknown_status() {
+            Some(status) => {
+                format!("; the last status, {status:?}, is one this client does not know")
+            }
+            None => match last {
+                crate::LastSeen::Job(job) => format!(
+                    "; the job was still {:?}",
+                    job.status.as_ref().map(|s| s.as_str())
+                ),
+                crate::LastSeen::Session(session) => {
+                    format!(
+                        "; the session was still {:?}",
+                        session.hault_reason.as_ref().map(|s| s.as_str())
+                    )
+                }
+            },
+        },
     }
 }
 

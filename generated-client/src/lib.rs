@@ -45,6 +45,7 @@ mod reply;
 mod retry;
 pub mod stream;
 mod transport;
+mod wait;
 
 pub use api_key::ApiKey;
 pub use api_v1::V1;
@@ -52,6 +53,7 @@ pub use api_v2::V2;
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, USER_AGENT};
 pub use error::{ApiFailure, BuildError, Error};
 pub use retry::RetryPolicy;
+pub use wait::{JobOutcome, LastSeen, WaitOptions};
 
 /// The v1 agent API (deprecated by Mintlify, still served): streaming job runs and sessions.
 ///

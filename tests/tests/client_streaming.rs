@@ -9,9 +9,9 @@ use std::time::Duration;
 
 use common::client_for;
 use futures::StreamExt;
-use mintlify_agent::Error;
 use mintlify_agent::stream::{AgentEvent, Protocol, ToolState};
 use mintlify_agent::v1::types::{CreateJobRequest, HaltReason, Message, MessageRole};
+use mintlify_agent::{Error, WaitOptions};
 use mintlify_agent_testkit::{
     Fault, FaultKind, Operation, TestServer, stream::Protocol as ServerProtocol,
 };
@@ -209,7 +209,10 @@ async fn a_broken_stream_keeps_what_arrived_and_the_outcome_can_be_waited_for() 
 
     let session = client
         .v1()
-        .wait_for_session(&session_id, Duration::from_millis(20))
+        .wait_for_session(
+            &session_id,
+            &WaitOptions::default().first_delay(Duration::from_millis(20)),
+        )
         .await
         .unwrap();
     assert_eq!(session.hault_reason, Some(HaltReason::Completed));

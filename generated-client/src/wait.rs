@@ -1,0 +1,258 @@
+//! Waiting for an agent job (or a v1 session) to finish: the poll schedule and its outcome.
+
+use std::time::Duration;
+
+use backon::{BackoffBuilder, ExponentialBuilder};
+
+use crate::Error;
+use crate::v2::types::{AgentJob, JobStatus};
+
+/// How to poll while waiting for a job.
+///
+/// Defaults suit agent jobs, which take minutes: the first poll after 2 s, then waits growing by
+/// 1.5 up to 20 s, each with jitter, and a deadline of 30 minutes. A server's `Retry-After`
+/// always wins over the schedule.
+///
+/// ```
+/// use std::time::Duration;
+/// use mintlify_agent::WaitOptions;
+/// let quick = WaitOptions::default()
+///     .first_delay(Duration::from_millis(500))
+///     .max_delay(Duration::from_secs(5))
+///     .deadline(Duration::from_secs(120));
+/// # let _ = quick;
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct WaitOptions {
+    pub(crate) first_delay: Duration,
+    pub(crate) max_delay: Duration,
+    pub(crate) factor: f32,
+    pub(crate) jitter: bool,
+    pub(crate) deadline: Option<Duration>,
+}
+
+impl Default for WaitOptions {
+    fn default() -> Self {
+        Self {
+            first_delay: Duration::from_secs(2),
+            max_delay: Duration::from_secs(20),
+            factor: 1.5,
+            jitter: true,
+            deadline: Some(Duration::from_secs(30 * 60)),
+        }
+    }
+}
+
+impl WaitOptions {
+    /// The wait before the second poll (the first is at once).
+    pub fn first_delay(mut self, delay: Duration) -> Self {
+        self.first_delay = delay;
+        self
+    }
+
+    /// The longest wait between polls.
+    pub fn max_delay(mut self, delay: Duration) -> Self {
+        self.max_delay = delay;
+        self
+    }
+
+    /// How much each wait grows (at least 1).
+    pub fn backoff_factor(mut self, factor: f32) -> Self {
+        self.factor = factor.max(1.0);
+        self
+    }
+
+    /// Whether to add a random part to each wait (default: yes), so that many waiters spread.
+    pub fn jitter(mut self, jitter: bool) -> Self {
+        self.jitter = jitter;
+        self
+    }
+
+    /// Gives up after this long with [`Error::WaitDeadline`].
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// Waits for as long as it takes.
+    pub fn no_deadline(mut self) -> Self {
+        self.deadline = None;
+        self
+    }
+
+    /// The waits between polls, without end.
+    pub(crate) fn schedule(&self) -> impl Iterator<Item = Duration> + Send + use<> {
+        let builder = ExponentialBuilder::default()
+            .with_min_delay(self.first_delay)
+            .with_max_delay(self.max_delay)
+            .with_factor(self.factor)
+            .without_max_times();
+        if self.jitter {
+            builder.with_jitter().build()
+        } else {
+            builder.build()
+        }
+    }
+}
+
+/// How a job ended.
+#[derive(Clone, Debug)]
+pub enum JobOutcome {
+    /// `completed`: see `pr_link` for the pull request, if files changed.
+    Completed(AgentJob),
+    /// `archived`.
+    Archived(AgentJob),
+    /// `failed`: the agent hit an error it could not recover from.
+    Failed(AgentJob),
+}
+
+impl JobOutcome {
+    /// The job as last seen.
+    pub fn job(&self) -> &AgentJob {
+        match self {
+            JobOutcome::Completed(job) | JobOutcome::Archived(job) | JobOutcome::Failed(job) => job,
+        }
+    }
+
+    /// The job, owned.
+    pub fn into_job(self) -> AgentJob {
+        match self {
+            JobOutcome::Completed(job) | JobOutcome::Archived(job) | JobOutcome::Failed(job) => job,
+        }
+    }
+
+    /// The outcome of a job in a final state; `None` while it is not final (or unknown).
+    pub(crate) fn of(job: &AgentJob) -> Option<Self> {
+        match job.status.as_ref()? {
+            JobStatus::Completed => Some(JobOutcome::Completed(job.clone())),
+            JobStatus::Archived => Some(JobOutcome::Archived(job.clone())),
+            JobStatus::Failed => Some(JobOutcome::Failed(job.clone())),
+            JobStatus::Active | JobStatus::Unknown(_) => None,
+        }
+    }
+}
+
+/// What a wait saw last before its deadline.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum LastSeen {
+    /// A v2 job.
+    Job(AgentJob),
+    /// A v1 session.
+    Session(crate::v1::types::AgentSession),
+}
+
+impl LastSeen {
+    /// A status this client does not know, if that is what it last reported.
+    pub fn unknown_status(&self) -> Option<&str> {
+        match self {
+            LastSeen::Job(job) => match job.status.as_ref()? {
+                JobStatus::Unknown(status) => Some(status),
+                _ => None,
+            },
+            LastSeen::Session(session) => match session.hault_reason.as_ref()? {
+                crate::v1::types::HaltReason::Unknown(reason) => Some(reason),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// Whether a poll's error ends the wait: only errors that polling again cannot fix.
+pub(crate) fn ends_wait(error: &Error) -> bool {
+    !matches!(
+        error,
+        Error::Server(_)
+            | Error::RateLimited { .. }
+            | Error::Connection { .. }
+            | Error::Timeout { .. }
+            | Error::InvalidResponse { .. }
+            | Error::UnexpectedStatus(_)
+    )
+}
+
+/// The pauses of one wait, with its deadline.
+pub(crate) struct Poller {
+    schedule: Box<dyn Iterator<Item = Duration> + Send>,
+    started: tokio::time::Instant,
+    deadline: Option<Duration>,
+    /// The deadline has been reached: the poll just made was the last.
+    last_poll: bool,
+}
+
+impl Poller {
+    pub(crate) fn new(options: &WaitOptions) -> Self {
+        Self {
+            schedule: Box::new(options.schedule()),
+            started: tokio::time::Instant::now(),
+            deadline: options.deadline,
+            last_poll: false,
+        }
+    }
+
+    pub(crate) fn waited(&self) -> Duration {
+        self.started.elapsed()
+    }
+
+    /// Sleeps until the next poll: for `server` when the server asked, else the schedule. Returns
+    /// `false` when the poll just made was the last the deadline allows. A pause that would pass
+    /// the deadline ends at it, for one last poll.
+    pub(crate) async fn pause(&mut self, server: Option<Duration>) -> bool {
+        if self.last_poll {
+            return false;
+        }
+        let mut wait = server
+            .or_else(|| self.schedule.next())
+            .unwrap_or(Duration::from_secs(1));
+        if let Some(deadline) = self.deadline {
+            let left = deadline.saturating_sub(self.waited());
+            if left.is_zero() {
+                return false;
+            }
+            if wait >= left {
+                wait = left;
+                self.last_poll = true;
+            }
+        }
+        tokio::time::sleep(wait).await;
+        true
+    }
+}
+
+/// Polls until `is_final` holds: transient errors are polled through, others end the wait, and
+/// the deadline ends it with [`Error::WaitDeadline`] carrying what was last seen.
+pub(crate) async fn until<T, F, Fut>(
+    options: &WaitOptions,
+    mut poll: F,
+    is_final: impl Fn(&T) -> bool,
+    seen: impl Fn(T) -> LastSeen,
+) -> Result<T, Error>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<(T, Option<Duration>), Error>>,
+{
+    let mut poller = Poller::new(options);
+    let mut last = None;
+    loop {
+        let asked = match poll().await {
+            Ok((value, asked)) => {
+                if is_final(&value) {
+                    return Ok(value);
+                }
+                last = Some(value);
+                asked
+            }
+            Err(error) if ends_wait(&error) => return Err(error),
+            Err(error) => {
+                tracing::debug!(%error, "poll failed; polling on");
+                error.retry_after()
+            }
+        };
+        if !poller.pause(asked).await {
+            return Err(Error::WaitDeadline {
+                waited: poller.waited(),
+                last_seen: last.map(|value| Box::new(seen(value))),
+            });
+        }
+    }
+}
