@@ -62,6 +62,8 @@ pub struct Config {
     pub(crate) protocol: Protocol,
     /// Pause before each frame of a v1 stream.
     pub(crate) frame_delay: Duration,
+    /// Extra text streamed in each v1 run, in bytes (for long-stream tests).
+    pub(crate) stream_padding: u64,
 }
 
 impl Default for Config {
@@ -73,6 +75,7 @@ impl Default for Config {
             rate_limit: 100,
             protocol: Protocol::UiMessageStream,
             frame_delay: Duration::from_millis(5),
+            stream_padding: 0,
         }
     }
 }

@@ -20,12 +20,17 @@ struct Args {
     /// An admin key to accept (repeat for several); without one, the default test key is used.
     #[arg(long = "key", value_name = "KEY")]
     keys: Vec<String>,
+    /// Extra bytes of text to stream in every v1 run (for long-stream tests).
+    #[arg(long, value_name = "BYTES", default_value_t = 0)]
+    stream_padding: u64,
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
-    let mut builder = TestServer::builder().bind(SocketAddr::new(args.host, args.port));
+    let mut builder = TestServer::builder()
+        .bind(SocketAddr::new(args.host, args.port))
+        .stream_padding(args.stream_padding);
     for key in args.keys {
         builder = builder.key(key);
     }

@@ -198,6 +198,13 @@ impl ServerBuilder {
         self
     }
 
+    /// Streams this many extra bytes of text in every v1 run, right after its first text part
+    /// (for tests of long streams; nothing is held in memory for it).
+    pub fn stream_padding(mut self, bytes: u64) -> Self {
+        self.config.stream_padding = bytes;
+        self
+    }
+
     /// Listens on `address` instead of an ephemeral port of 127.0.0.1.
     pub fn bind(mut self, address: SocketAddr) -> Self {
         self.address = address;

@@ -303,3 +303,27 @@ async fn unknown_sessions_are_404() {
     assert_eq!(status, 404);
     assert_eq!(body["error"], "Agent session sess_nope not found");
 }
+
+#[tokio::test]
+async fn padding_makes_a_long_stream_of_valid_events() {
+    let server = TestServer::builder()
+        .frame_delay(Duration::ZERO)
+        .stream_padding(100_000)
+        .start()
+        .await
+        .unwrap();
+    let body = start_run(&server, task("x"), None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(body.len() > 100_000, "{}", body.len());
+    let fillers = body
+        .matches(r#"{"type":"text-delta","id":"padding","delta":"All work"#)
+        .count();
+    assert!(
+        (24..=26).contains(&fillers),
+        "about 4 KiB a block: {fillers}"
+    );
+    assert!(body.ends_with("data: [DONE]\n\n"));
+}

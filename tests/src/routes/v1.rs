@@ -178,6 +178,7 @@ async fn run_session(mut run: RunningSession) {
     let mut sent = 0;
     let mut reader_gone = false;
     let events = std::mem::take(&mut run.events);
+    let mut padding = run.state.config.stream_padding;
     for event in &events {
         if let RunEvent::Data { name, data, .. } = event
             && name == "todos"
@@ -188,6 +189,15 @@ async fn run_session(mut run: RunningSession) {
         }
         for frame in run.encoder.encode(event) {
             send(&run, frame, delay, &mut sent, &mut reader_gone).await;
+        }
+        if padding > 0 && matches!(event, RunEvent::Text { .. }) && !reader_gone {
+            pad(
+                &mut run,
+                std::mem::take(&mut padding),
+                &mut sent,
+                &mut reader_gone,
+            )
+            .await;
         }
     }
     for frame in run.encoder.finish() {
@@ -206,6 +216,34 @@ async fn run_session(mut run: RunningSession) {
             message
         };
     });
+}
+
+/// Streams `bytes` of filler text as one extra text part, frame by frame, without pacing.
+async fn pad(run: &mut RunningSession, bytes: u64, sent: &mut usize, reader_gone: &mut bool) {
+    const BLOCK: usize = 4096;
+    let block = "All work and no play makes the docs agent a dull agent. ".repeat(BLOCK / 56);
+    let filler = RunEvent::Text {
+        id: "padding".to_owned(),
+        deltas: vec![block.clone()],
+    };
+    let frames = run.encoder.encode(&filler);
+    // The frame that carries the block is repeated; the others (start, end) are sent once.
+    let Some(at) = frames.iter().position(|f| f.len() >= block.len()) else {
+        return;
+    };
+    let repeats = bytes.div_ceil(block.len() as u64);
+    for frame in &frames[..at] {
+        send(run, frame.clone(), Duration::ZERO, sent, reader_gone).await;
+    }
+    for _ in 0..repeats {
+        if *reader_gone {
+            return;
+        }
+        send(run, frames[at].clone(), Duration::ZERO, sent, reader_gone).await;
+    }
+    for frame in &frames[at + 1..] {
+        send(run, frame.clone(), Duration::ZERO, sent, reader_gone).await;
+    }
 }
 
 /// Sends one frame after the pacing delay, or cuts the connection where the fault says.
