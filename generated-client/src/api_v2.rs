@@ -110,12 +110,12 @@ impl<'a> V2<'a> {
         let job = wait::until(
             options,
             || self.poll(id),
-            |job| JobOutcome::of(job).is_some(),
+            |job| JobOutcome::from_final(job).is_some(),
             LastSeen::Job,
         )
         .await?;
         // `until` returns only final jobs.
-        JobOutcome::of(&job).ok_or(Error::WaitDeadline {
+        JobOutcome::from_final(&job).ok_or(Error::WaitDeadline {
             waited: Duration::ZERO,
             last_seen: Some(Box::new(LastSeen::Job(job))),
         })
@@ -190,7 +190,7 @@ impl<'a> V2<'a> {
                 match watch.api.poll(&watch.id).await {
                     Ok((job, asked)) => {
                         watch.asked = asked;
-                        watch.ended = JobOutcome::of(&job).is_some();
+                        watch.ended = JobOutcome::from_final(&job).is_some();
                         let changed = watch.last.as_ref().is_none_or(|last| !same(last, &job));
                         watch.last = Some(job.clone());
                         if changed || watch.ended {

@@ -122,7 +122,7 @@ impl JobOutcome {
     }
 
     /// The outcome of a job in a final state; `None` while it is not final (or unknown).
-    pub(crate) fn of(job: &AgentJob) -> Option<Self> {
+    pub fn from_final(job: &AgentJob) -> Option<Self> {
         match job.status.as_ref()? {
             JobStatus::Completed => Some(JobOutcome::Completed(job.clone())),
             JobStatus::Archived => Some(JobOutcome::Archived(job.clone())),

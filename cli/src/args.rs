@@ -1,0 +1,154 @@
+//! The command line, as clap reads it.
+
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0    success (a job that completed)
+  1    the job failed or was archived, or a v1 session ended in an error
+  2    usage error
+  3    the API refused the request (4xx: bad request, key, permission, not found)
+  4    transient failure: server error, rate limit, connection, timeout or deadline
+  130  interrupted (Ctrl-C); the job or session id is printed to resume with
+
+Environment:
+  MINTLIFY_API_KEY      admin API key (mint_…); never given as a flag
+  MINTLIFY_PROJECT_ID   project id (or --project)
+  MINTLIFY_BASE_URL     API base URL (or --base-url)";
+
+/// Drive Mintlify's documentation agent from a terminal or a CI script.
+///
+/// Try it with no key: `mintlify-agent --fake job create "Add a quickstart" --wait`.
+#[derive(Debug, Parser)]
+#[command(name = "mintlify-agent", version, about, long_about = None, after_help = EXIT_CODES)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options of every command.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// API base URL.
+    #[arg(long, global = true, env = "MINTLIFY_BASE_URL", value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Project id.
+    #[arg(long, global = true, env = "MINTLIFY_PROJECT_ID", value_name = "ID")]
+    pub project: Option<String>,
+    /// Read the admin API key from standard input instead of MINTLIFY_API_KEY.
+    #[arg(long, global = true)]
+    pub api_key_stdin: bool,
+    /// Print JSON: one object per command, or JSON lines of events for `session run`.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Run against a local fake Mintlify server started in-process (no key needed).
+    #[arg(long, global = true)]
+    pub fake: bool,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// v2 agent jobs: create, read, follow up, wait.
+    #[command(subcommand)]
+    Job(JobCommand),
+    /// v1 agent sessions (deprecated by Mintlify): run with a live stream, read, list.
+    #[command(subcommand)]
+    Session(SessionCommand),
+}
+
+/// `job …`
+#[derive(Debug, Subcommand)]
+pub enum JobCommand {
+    /// Start a job; with --wait, wait until it finishes.
+    Create {
+        /// What the agent should do.
+        prompt: String,
+        #[command(flatten)]
+        wait: WaitArgs,
+    },
+    /// Show a job.
+    Get {
+        /// The job id.
+        id: String,
+    },
+    /// Send a follow-up to a job; with --wait, wait until it finishes.
+    Message {
+        /// The job id.
+        id: String,
+        /// The follow-up instruction.
+        prompt: String,
+        #[command(flatten)]
+        wait: WaitArgs,
+    },
+    /// Wait until a job finishes.
+    Wait {
+        /// The job id.
+        id: String,
+        /// Give up after this long (e.g. 90s, 10m).
+        #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+        timeout: Option<Duration>,
+    },
+}
+
+/// `--wait [--timeout D]`
+#[derive(Debug, Args)]
+pub struct WaitArgs {
+    /// Wait until the job finishes.
+    #[arg(long)]
+    pub wait: bool,
+    /// With --wait: give up after this long (e.g. 90s, 10m).
+    #[arg(long, requires = "wait", value_parser = parse_duration, value_name = "DURATION")]
+    pub timeout: Option<Duration>,
+}
+
+/// `session …`
+#[derive(Debug, Subcommand)]
+pub enum SessionCommand {
+    /// Start a v1 run and stream it live: text as it arrives, tool calls and todos as lines.
+    Run {
+        /// The task, as one or more words.
+        #[arg(required = true)]
+        message: Vec<String>,
+        /// The branch to work on (created if missing).
+        #[arg(long)]
+        branch: Option<String>,
+        /// The model.
+        #[arg(long, value_enum)]
+        model: Option<Model>,
+        /// Open the pull request as a draft.
+        #[arg(long)]
+        draft: bool,
+        /// Extra instructions, after Mintlify's own system prompt.
+        #[arg(long, value_name = "TEXT")]
+        system: Option<String>,
+    },
+    /// Show a session.
+    Get {
+        /// The session id.
+        id: String,
+    },
+    /// List sessions, newest first.
+    List {
+        /// How many to show at most.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+}
+
+/// The v1 models.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Model {
+    /// Faster and cheaper.
+    Sonnet,
+    /// More capable, slower.
+    Opus,
+}
+
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    humantime::parse_duration(text).map_err(|e| format!("{e} (try 90s or 10m)"))
+}
