@@ -12,7 +12,7 @@ use serde_json::json;
 
 use crate::args::{JobCommand, Model, SessionCommand};
 use crate::outcome::Failure;
-use crate::output::{LiveRun, Printer, event_json, status_of};
+use crate::output::{LiveRun, Printer, status_of};
 
 /// What a command needs, and where it leaves the id to resume with after Ctrl-C.
 pub struct Context {
@@ -161,7 +161,7 @@ async fn run_session(
     let mut broke = None;
     while let Some(event) = run.next().await {
         match event {
-            Ok(event) if context.printer.json => println!("{}", event_json(&event)),
+            Ok(event) if context.printer.json => println!("{}", event.to_ui_chunk()),
             Ok(event) => live.show(&event),
             Err(mintlify_agent::stream::StreamError::Transport { source }) => broke = Some(source),
             Err(error) => eprintln!("skipped an event: {error}"),

@@ -42,56 +42,14 @@ fn decode(body: &[u8], cuts: &[usize]) -> Vec<AgentEvent> {
     events
 }
 
-/// An event written back as the UI message stream chunk it came from.
+/// An event written back as the UI message stream chunk it came from, without the `null`
+/// fields the AI SDK leaves out.
 fn ui_chunk(event: &AgentEvent) -> Value {
-    match event {
-        AgentEvent::Start { message_id, .. } => json!({ "type": "start", "messageId": message_id }),
-        AgentEvent::StartStep => json!({ "type": "start-step" }),
-        AgentEvent::FinishStep => json!({ "type": "finish-step" }),
-        AgentEvent::ReasoningStart { id } => json!({ "type": "reasoning-start", "id": id }),
-        AgentEvent::ReasoningDelta { id, delta } => {
-            json!({ "type": "reasoning-delta", "id": id, "delta": delta })
-        }
-        AgentEvent::ReasoningEnd { id } => json!({ "type": "reasoning-end", "id": id }),
-        AgentEvent::TextStart { id } => json!({ "type": "text-start", "id": id }),
-        AgentEvent::TextDelta { id, delta } => {
-            json!({ "type": "text-delta", "id": id, "delta": delta })
-        }
-        AgentEvent::TextEnd { id } => json!({ "type": "text-end", "id": id }),
-        AgentEvent::ToolInputStart {
-            tool_call_id,
-            tool_name,
-        } => {
-            json!({ "type": "tool-input-start", "toolCallId": tool_call_id, "toolName": tool_name })
-        }
-        AgentEvent::ToolInputDelta {
-            tool_call_id,
-            delta,
-        } => {
-            json!({ "type": "tool-input-delta", "toolCallId": tool_call_id, "inputTextDelta": delta })
-        }
-        AgentEvent::ToolInputAvailable {
-            tool_call_id,
-            tool_name,
-            input,
-        } => {
-            json!({ "type": "tool-input-available", "toolCallId": tool_call_id, "toolName": tool_name, "input": input.to_value() })
-        }
-        AgentEvent::ToolOutputAvailable {
-            tool_call_id,
-            output,
-            ..
-        } => {
-            json!({ "type": "tool-output-available", "toolCallId": tool_call_id, "output": output.to_value() })
-        }
-        AgentEvent::Data { name, id, data, .. } => {
-            json!({ "type": format!("data-{name}"), "id": id, "data": data })
-        }
-        AgentEvent::Finish { finish_reason, .. } => {
-            json!({ "type": "finish", "finishReason": finish_reason })
-        }
-        other => panic!("not in the fixture: {other:?}"),
+    let mut chunk = event.to_ui_chunk();
+    if let Value::Object(fields) = &mut chunk {
+        fields.retain(|_, value| !value.is_null());
     }
+    chunk
 }
 
 #[test]

@@ -207,6 +207,148 @@ pub enum AgentEvent {
     },
 }
 
+impl AgentEvent {
+    /// The event as an AI SDK UI message stream chunk (`{"type": "text-delta", …}`): how the
+    /// CLI prints events as JSON lines, whatever protocol they came in. Data stream parts
+    /// without a UI chunk (redacted reasoning, signatures) and unknown events keep their own
+    /// shape (`{"type": "unknown", "raw": …}`).
+    pub fn to_ui_chunk(&self) -> Value {
+        use serde_json::json;
+        match self {
+            AgentEvent::Start {
+                message_id,
+                metadata,
+            } => {
+                json!({ "type": "start", "messageId": message_id, "messageMetadata": metadata })
+            }
+            AgentEvent::StartStep => json!({ "type": "start-step" }),
+            AgentEvent::FinishStep => json!({ "type": "finish-step" }),
+            AgentEvent::TextStart { id } => json!({ "type": "text-start", "id": id }),
+            AgentEvent::TextDelta { id, delta } => {
+                json!({ "type": "text-delta", "id": id, "delta": delta })
+            }
+            AgentEvent::TextEnd { id } => json!({ "type": "text-end", "id": id }),
+            AgentEvent::ReasoningStart { id } => json!({ "type": "reasoning-start", "id": id }),
+            AgentEvent::ReasoningDelta { id, delta } => {
+                json!({ "type": "reasoning-delta", "id": id, "delta": delta })
+            }
+            AgentEvent::ReasoningEnd { id } => json!({ "type": "reasoning-end", "id": id }),
+            AgentEvent::RedactedReasoning { data } => {
+                json!({ "type": "redacted-reasoning", "data": data })
+            }
+            AgentEvent::ReasoningSignature { signature } => {
+                json!({ "type": "reasoning-signature", "signature": signature })
+            }
+            AgentEvent::ToolInputStart {
+                tool_call_id,
+                tool_name,
+            } => {
+                json!({ "type": "tool-input-start", "toolCallId": tool_call_id, "toolName": tool_name })
+            }
+            AgentEvent::ToolInputDelta {
+                tool_call_id,
+                delta,
+            } => {
+                json!({ "type": "tool-input-delta", "toolCallId": tool_call_id, "inputTextDelta": delta })
+            }
+            AgentEvent::ToolInputAvailable {
+                tool_call_id,
+                tool_name,
+                input,
+            } => json!({
+                "type": "tool-input-available", "toolCallId": tool_call_id, "toolName": tool_name, "input": input
+            }),
+            AgentEvent::ToolInputError {
+                tool_call_id,
+                tool_name,
+                input,
+                error_text,
+            } => json!({
+                "type": "tool-input-error", "toolCallId": tool_call_id, "toolName": tool_name,
+                "input": input, "errorText": error_text
+            }),
+            AgentEvent::ToolOutputAvailable {
+                tool_call_id,
+                output,
+                preliminary,
+            } => {
+                let mut chunk = json!({ "type": "tool-output-available", "toolCallId": tool_call_id, "output": output });
+                if *preliminary {
+                    chunk["preliminary"] = json!(true);
+                }
+                chunk
+            }
+            AgentEvent::ToolOutputError {
+                tool_call_id,
+                error_text,
+            } => {
+                json!({ "type": "tool-output-error", "toolCallId": tool_call_id, "errorText": error_text })
+            }
+            AgentEvent::ToolApprovalRequest {
+                approval_id,
+                tool_call_id,
+            } => {
+                json!({ "type": "tool-approval-request", "approvalId": approval_id, "toolCallId": tool_call_id })
+            }
+            AgentEvent::ToolApprovalResponse {
+                approval_id,
+                approved,
+                reason,
+            } => {
+                json!({ "type": "tool-approval-response", "approvalId": approval_id, "approved": approved, "reason": reason })
+            }
+            AgentEvent::ToolOutputDenied { tool_call_id } => {
+                json!({ "type": "tool-output-denied", "toolCallId": tool_call_id })
+            }
+            AgentEvent::SourceUrl {
+                source_id,
+                url,
+                title,
+            } => {
+                json!({ "type": "source-url", "sourceId": source_id, "url": url, "title": title })
+            }
+            AgentEvent::SourceDocument {
+                source_id,
+                media_type,
+                title,
+                filename,
+            } => json!({
+                "type": "source-document", "sourceId": source_id, "mediaType": media_type,
+                "title": title, "filename": filename
+            }),
+            AgentEvent::File { url, media_type } => {
+                json!({ "type": "file", "url": url, "mediaType": media_type })
+            }
+            AgentEvent::Data {
+                name,
+                id,
+                data,
+                transient,
+            } => {
+                let mut chunk = json!({ "type": format!("data-{name}"), "id": id, "data": data });
+                if *transient {
+                    chunk["transient"] = json!(true);
+                }
+                chunk
+            }
+            AgentEvent::MessageMetadata { metadata } => {
+                json!({ "type": "message-metadata", "messageMetadata": metadata })
+            }
+            AgentEvent::Error { error_text } => json!({ "type": "error", "errorText": error_text }),
+            AgentEvent::Abort { reason } => json!({ "type": "abort", "reason": reason }),
+            AgentEvent::Finish {
+                finish_reason,
+                metadata,
+            } => {
+                json!({ "type": "finish", "finishReason": finish_reason, "messageMetadata": metadata })
+            }
+            AgentEvent::Unknown { raw } => {
+                json!({ "type": "unknown", "raw": serde_json::from_str::<Value>(raw).unwrap_or_else(|_| json!(raw)) })
+            }
+        }
+    }
+}
+
 /// A JSON value of an event (tool input and output, data, metadata), kept as the text that
 /// arrived and parsed only when asked: reading a stream does not pay for values nobody looks at.
 ///
