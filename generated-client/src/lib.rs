@@ -4,8 +4,11 @@
 //! open a pull request. [`Client`] holds the admin key, the project and one HTTP connection pool,
 //! and gives both API generations with the project filled in:
 //!
-//! - [`Client::v2`]: create a job, poll it, send follow-up messages;
-//! - [`Client::v1`] (deprecated by Mintlify): start a run that streams, read and list sessions.
+//! - [`Client::v2`]: create a job, send follow-up messages, and wait for it ([`V2::wait`],
+//!   [`V2::watch`], [`WaitOptions`], [`JobOutcome`]);
+//! - [`Client::v1`] (deprecated by Mintlify): start a run and read its stream as typed events
+//!   ([`stream::AgentRun`], [`stream::AgentEvent`], [`stream::Transcript`]), read, wait for and
+//!   list sessions.
 //!
 //! Every call returns [`Error`], one enum keyed by what went wrong (bad request, unauthorized,
 //! rate limited with the server's `Retry-After`, server error, timeout, invalid body, …), and is
