@@ -154,22 +154,16 @@ impl Call {
 
 /// The same response with its body read into memory.
 async fn buffered(response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
-    let mut head = http::Response::builder()
-        .status(response.status())
-        .version(response.version());
-    if let Some(headers) = head.headers_mut() {
-        *headers = response.headers().clone();
-    }
-    let body = response.bytes().await?;
-    // Status, version and headers come from a valid response, so building cannot fail.
-    Ok(head
-        .body(body)
-        .map(reqwest::Response::from)
-        .unwrap_or_else(|_| unreachable_response()))
-}
-
-fn unreachable_response() -> reqwest::Response {
-    reqwest::Response::from(http::Response::new(bytes::Bytes::new()))
+    let (status, version, headers) = (
+        response.status(),
+        response.version(),
+        response.headers().clone(),
+    );
+    let mut rebuilt = http::Response::new(response.bytes().await?);
+    *rebuilt.status_mut() = status;
+    *rebuilt.version_mut() = version;
+    *rebuilt.headers_mut() = headers;
+    Ok(reqwest::Response::from(rebuilt))
 }
 
 /// Runs `future` (a generated call) with `call` as its context.
