@@ -111,7 +111,7 @@ impl<'a> V1<'a> {
         wait::until(
             options,
             poll,
-            |session: &AgentSession| session.haulted == Some(true),
+            |session: &AgentSession| (session.haulted == Some(true)).then(|| session.clone()),
             LastSeen::Session,
         )
         .await

@@ -107,18 +107,13 @@ impl<'a> V2<'a> {
     /// # Ok(()) }
     /// ```
     pub async fn wait(&self, id: &str, options: &WaitOptions) -> Result<JobOutcome, Error> {
-        let job = wait::until(
+        wait::until(
             options,
             || self.poll(id),
-            |job| JobOutcome::from_final(job).is_some(),
+            JobOutcome::from_final,
             LastSeen::Job,
         )
-        .await?;
-        // `until` returns only final jobs.
-        JobOutcome::from_final(&job).ok_or(Error::WaitDeadline {
-            waited: Duration::ZERO,
-            last_seen: Some(Box::new(LastSeen::Job(job))),
-        })
+        .await
     }
 
     /// Creates a job and waits for it.

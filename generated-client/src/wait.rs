@@ -219,14 +219,14 @@ impl Poller {
     }
 }
 
-/// Polls until `is_final` holds: transient errors are polled through, others end the wait, and
-/// the deadline ends it with [`Error::WaitDeadline`] carrying what was last seen.
-pub(crate) async fn until<T, F, Fut>(
+/// Polls until `finish` gives the final result: transient errors are polled through, others end
+/// the wait, and the deadline ends it with [`Error::WaitDeadline`] carrying what was last seen.
+pub(crate) async fn until<T, U, F, Fut>(
     options: &WaitOptions,
     mut poll: F,
-    is_final: impl Fn(&T) -> bool,
+    finish: impl Fn(&T) -> Option<U>,
     seen: impl Fn(T) -> LastSeen,
-) -> Result<T, Error>
+) -> Result<U, Error>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<(T, Option<Duration>), Error>>,
@@ -236,8 +236,8 @@ where
     loop {
         let asked = match poll().await {
             Ok((value, asked)) => {
-                if is_final(&value) {
-                    return Ok(value);
+                if let Some(done) = finish(&value) {
+                    return Ok(done);
                 }
                 last = Some(value);
                 asked
