@@ -82,7 +82,7 @@ async fn wait_job(context: &Context, id: &str, timeout: Option<Duration>) -> Res
         return Err(Failure::Usage(format!("no state seen for job {id}")));
     };
     context.printer.job(&job);
-    match mintlify_agent::JobOutcome::from_final(&job) {
+    match JobOutcome::from_final(&job) {
         Some(JobOutcome::Completed(_)) => Ok(()),
         _ => Err(Failure::JobFailed),
     }

@@ -54,11 +54,7 @@ pub fn generate(path: &Path) -> Result<String, Error> {
 /// Like [`generate`], but reads `path` and names the spec `spec_name` in the file's header. Use it
 /// when the path you read from is absolute but the header should stay the same on every machine.
 pub fn generate_named(path: &Path, spec_name: &str) -> Result<String, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-        path: path.to_owned(),
-        source,
-    })?;
-    generate_from_str(path, &text, spec_name)
+    generate_from_str(path, &load::read(path)?, spec_name)
 }
 
 /// Generates from spec text already in memory; `path` names the file in errors.

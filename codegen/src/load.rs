@@ -9,11 +9,15 @@ use crate::Error;
 
 /// Reads and parses the spec at `path`. YAML and JSON are both accepted (JSON is YAML).
 pub fn load(path: &Path) -> Result<OpenAPI, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+    parse(path, &read(path)?)
+}
+
+/// The spec file's text.
+pub(crate) fn read(path: &Path) -> Result<String, Error> {
+    std::fs::read_to_string(path).map_err(|source| Error::Read {
         path: path.to_owned(),
         source,
-    })?;
-    parse(path, &text)
+    })
 }
 
 /// Parses spec text; `path` is only used to name the file in errors.

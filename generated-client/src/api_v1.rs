@@ -45,7 +45,7 @@ impl<'a> V1<'a> {
             .send();
         let response = self
             .client
-            .call_raw(Operation::V1CreateJob, &[self.client.project_id()], send)
+            .call_raw(Operation::V1CreateJob, &[], send)
             .await?;
         let header = |name: &str| {
             response
@@ -72,9 +72,7 @@ impl<'a> V1<'a> {
             .project_id(self.client.project_id())
             .id(id)
             .send();
-        self.client
-            .call(Operation::V1GetJob, &[self.client.project_id(), id], send)
-            .await
+        self.client.call(Operation::V1GetJob, &[id], send).await
     }
 
     /// One page of sessions, newest first: `take` (1 to 100) after skipping `skip`.
@@ -92,10 +90,7 @@ impl<'a> V1<'a> {
             .skip(skip)
             .take(take)
             .send();
-        let page = self
-            .client
-            .call(Operation::V1ListJobs, &[self.client.project_id()], send)
-            .await?;
+        let page = self.client.call(Operation::V1ListJobs, &[], send).await?;
         Ok(page.all_sessions)
     }
 

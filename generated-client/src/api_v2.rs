@@ -30,9 +30,7 @@ impl<'a> V2<'a> {
             .project_id(self.client.project_id())
             .body(request)
             .send();
-        self.client
-            .call(Operation::V2CreateJob, &[self.client.project_id()], send)
-            .await
+        self.client.call(Operation::V2CreateJob, &[], send).await
     }
 
     /// The job as it is now. `GET /v2/agent/{projectId}/job/{id}`.
@@ -43,9 +41,7 @@ impl<'a> V2<'a> {
             .project_id(self.client.project_id())
             .id(id)
             .send();
-        self.client
-            .call(Operation::V2GetJob, &[self.client.project_id(), id], send)
-            .await
+        self.client.call(Operation::V2GetJob, &[id], send).await
     }
 
     /// Gives a job a follow-up instruction; it becomes `active` again.
@@ -64,11 +60,7 @@ impl<'a> V2<'a> {
             .body(request)
             .send();
         self.client
-            .call(
-                Operation::V2SendMessage,
-                &[self.client.project_id(), id],
-                send,
-            )
+            .call(Operation::V2SendMessage, &[id], send)
             .await
     }
 
@@ -82,7 +74,7 @@ impl<'a> V2<'a> {
             .send();
         let reply = self
             .client
-            .call_raw(Operation::V2GetJob, &[self.client.project_id(), id], send)
+            .call_raw(Operation::V2GetJob, &[id], send)
             .await?;
         let asked = server_delay(reply.headers(), SystemTime::now());
         Ok((reply.into_inner(), asked))

@@ -117,10 +117,11 @@ impl Client {
     }
 
     /// Runs one generated call with this client's options, and turns its result into ours.
+    /// `ids` are the path values besides the project id (a job or session id).
     pub(crate) async fn call<T, E, F>(
         &self,
         operation: Operation,
-        path_values: &[&str],
+        ids: &[&str],
         send: F,
     ) -> Result<T, Error>
     where
@@ -129,17 +130,14 @@ impl Client {
             Output = Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>,
         >,
     {
-        Ok(self
-            .call_raw(operation, path_values, send)
-            .await?
-            .into_inner())
+        Ok(self.call_raw(operation, ids, send).await?.into_inner())
     }
 
     /// Like [`Client::call`], keeping the reply's status and headers.
     pub(crate) async fn call_raw<T, E, F>(
         &self,
         operation: Operation,
-        path_values: &[&str],
+        ids: &[&str],
         send: F,
     ) -> Result<progenitor_client::ResponseValue<T>, Error>
     where
@@ -149,7 +147,8 @@ impl Client {
         >,
     {
         // `.` and `..` as a whole segment are resolved away by every URL parser on the way.
-        if let Some(bad) = path_values.iter().find(|v| **v == "." || **v == "..") {
+        let mut path_values = std::iter::once(self.project_id()).chain(ids.iter().copied());
+        if let Some(bad) = path_values.find(|v| *v == "." || *v == "..") {
             return Err(Error::InvalidRequest(format!(
                 "a path parameter cannot be {bad:?}: no URL can carry it"
             )));

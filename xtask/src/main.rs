@@ -15,8 +15,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-const USAGE: &str =
-    "usage: cargo xtask regen [--check] [--root DIR] | cargo xtask check [--root DIR]";
+const USAGE: &str = "usage: cargo xtask regen [--check] [--root DIR] | cargo xtask check [--root DIR] \
+                     | cargo xtask upstream [SPEC] [--root DIR]";
 
 fn main() -> ExitCode {
     quiet_generator_panics();
