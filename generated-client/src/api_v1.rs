@@ -5,7 +5,7 @@ use futures::Stream;
 use crate::operation::Operation;
 use crate::stream::{AgentRun, Protocol};
 use crate::v1::types::{AgentSession, CreateJobRequest};
-use crate::wait::{self, LastSeen, WaitOptions};
+use crate::wait::{self, LastSeen, WaitOptions, WaitTarget};
 use crate::{Client, Error};
 
 /// The v1 operations of a [`Client`], with its project id filled in.
@@ -104,6 +104,7 @@ impl<'a> V1<'a> {
     ) -> Result<AgentSession, Error> {
         let poll = || async { Ok((self.get_job(id).await?, None)) };
         wait::until(
+            WaitTarget::Session(id.to_owned()),
             options,
             poll,
             |session: &AgentSession| (session.haulted == Some(true)).then(|| session.clone()),

@@ -7,7 +7,7 @@ use futures::Stream;
 use crate::operation::Operation;
 use crate::retry::server_delay;
 use crate::v2::types::{AgentJob, CreateJobRequest, SendMessageRequest};
-use crate::wait::{self, JobOutcome, LastSeen, Poller, WaitOptions, ends_wait};
+use crate::wait::{self, JobOutcome, LastSeen, Poller, WaitOptions, WaitTarget, ends_wait};
 use crate::{Client, Error};
 
 /// The v2 operations of a [`Client`], with its project id filled in.
@@ -100,6 +100,7 @@ impl<'a> V2<'a> {
     /// ```
     pub async fn wait(&self, id: &str, options: &WaitOptions) -> Result<JobOutcome, Error> {
         wait::until(
+            WaitTarget::Job(id.to_owned()),
             options,
             || self.poll(id),
             JobOutcome::from_final,
@@ -108,18 +109,25 @@ impl<'a> V2<'a> {
         .await
     }
 
-    /// Creates a job and waits for it.
+    /// Creates a job and waits for it. Every error after the creation names the job
+    /// ([`Error::target`]): [`Error::WaitDeadline`] when the deadline passed, else
+    /// [`Error::WaitFailed`] with the poll's error inside.
     pub async fn create_and_wait(
         &self,
         prompt: impl Into<String>,
         options: &WaitOptions,
     ) -> Result<JobOutcome, Error> {
         let job = self.create_job(prompt).await?;
-        self.wait(job.id.as_deref().unwrap_or_default(), options)
-            .await
+        let Some(id) = job.id.filter(|id| !id.is_empty()) else {
+            return Err(Error::InvalidRequest(
+                "the server created a job but sent no id to wait for".to_owned(),
+            ));
+        };
+        self.wait_after_write(&id, options).await
     }
 
-    /// Sends a follow-up and waits for the job to finish it.
+    /// Sends a follow-up and waits for the job to finish it; errors after the message was sent
+    /// are as for [`V2::create_and_wait`].
     pub async fn send_message_and_wait(
         &self,
         id: &str,
@@ -127,7 +135,18 @@ impl<'a> V2<'a> {
         options: &WaitOptions,
     ) -> Result<JobOutcome, Error> {
         self.send_message(id, prompt).await?;
-        self.wait(id, options).await
+        self.wait_after_write(id, options).await
+    }
+
+    /// A wait whose errors say that the job exists.
+    async fn wait_after_write(&self, id: &str, options: &WaitOptions) -> Result<JobOutcome, Error> {
+        self.wait(id, options).await.map_err(|error| match error {
+            Error::WaitDeadline { .. } => error,
+            source => Error::WaitFailed {
+                target: WaitTarget::Job(id.to_owned()),
+                source: Box::new(source),
+            },
+        })
     }
 
     /// Every distinct state of a job as polling sees it (a new status, a `prLink` that
@@ -143,6 +162,7 @@ impl<'a> V2<'a> {
             id: String,
             poller: Poller,
             last: Option<AgentJob>,
+            last_error: Option<Error>,
             asked: Option<Duration>,
             first: bool,
             ended: bool,
@@ -152,6 +172,7 @@ impl<'a> V2<'a> {
             id: id.to_owned(),
             poller: Poller::new(options),
             last: None,
+            last_error: None,
             asked: None,
             first: true,
             ended: false,
@@ -161,22 +182,26 @@ impl<'a> V2<'a> {
                 if watch.ended {
                     return None;
                 }
-                if !std::mem::take(&mut watch.first)
-                    && !watch.poller.pause(watch.asked.take()).await
+                let polled = if std::mem::take(&mut watch.first)
+                    || watch.poller.pause(watch.asked.take()).await
                 {
-                    watch.ended = true;
-                    let last_seen = watch.last.take().map(|job| Box::new(LastSeen::Job(job)));
-                    return Some((
-                        Err(Error::WaitDeadline {
-                            waited: watch.poller.waited(),
-                            last_seen,
-                        }),
-                        watch,
-                    ));
-                }
-                match watch.api.poll(&watch.id).await {
-                    Ok((job, asked)) => {
+                    watch.poller.poll(watch.api.poll(&watch.id)).await
+                } else {
+                    None
+                };
+                match polled {
+                    None => {
+                        watch.ended = true;
+                        let error = watch.poller.deadline_error(
+                            WaitTarget::Job(watch.id.clone()),
+                            watch.last.take().map(LastSeen::Job),
+                            watch.last_error.take(),
+                        );
+                        return Some((Err(error), watch));
+                    }
+                    Some(Ok((job, asked))) => {
                         watch.asked = asked;
+                        watch.last_error = None;
                         watch.ended = JobOutcome::from_final(&job).is_some();
                         let changed = watch.last.as_ref().is_none_or(|last| !same(last, &job));
                         watch.last = Some(job.clone());
@@ -184,11 +209,14 @@ impl<'a> V2<'a> {
                             return Some((Ok(job), watch));
                         }
                     }
-                    Err(error) if ends_wait(&error) => {
+                    Some(Err(error)) if ends_wait(&error) => {
                         watch.ended = true;
                         return Some((Err(error), watch));
                     }
-                    Err(error) => watch.asked = error.retry_after(),
+                    Some(Err(error)) => {
+                        watch.asked = error.retry_after();
+                        watch.last_error = Some(error);
+                    }
                 }
             }
         })

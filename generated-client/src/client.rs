@@ -10,7 +10,7 @@ use crate::api_v2::V2;
 use crate::budget::Budget;
 use crate::operation::Operation;
 use crate::reply::{self, ErrorBody};
-use crate::transport::{self, Call};
+use crate::transport::{self, Call, Limits};
 use crate::{ApiKey, BuildError, Error, RetryPolicy};
 
 /// Where the API lives unless told otherwise.
@@ -44,6 +44,7 @@ struct Shared {
     v1: crate::v1::Client,
     v2: crate::v2::Client,
     budget: Option<Budget>,
+    limits: Limits,
 }
 
 impl std::fmt::Debug for Client {
@@ -146,19 +147,21 @@ impl Client {
             Output = Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>,
         >,
     {
-        // `.` and `..` as a whole segment are resolved away by every URL parser on the way.
-        let mut path_values = std::iter::once(self.project_id()).chain(ids.iter().copied());
-        if let Some(bad) = path_values.find(|v| *v == "." || *v == "..") {
-            return Err(Error::InvalidRequest(format!(
-                "a path parameter cannot be {bad:?}: no URL can carry it"
-            )));
+        // Every other value is percent-encoded into exactly its own segment by the generated code.
+        if let Some(reason) = ids.iter().find_map(|id| unfit_path_value(id)) {
+            return Err(Error::InvalidRequest(format!("invalid id: {reason}")));
         }
         if operation.is_write()
             && let Some(budget) = &self.shared.budget
         {
             budget.take(Instant::now()).map_err(reply::budget_spent)?;
         }
-        let call = Call::new(operation, self.retry.clone(), self.deadline);
+        let call = Call::new(
+            operation,
+            self.retry.clone(),
+            self.shared.limits,
+            self.deadline,
+        );
         let result = transport::scope(call.clone(), send).await;
         reply::value(result, &call.record()).await
     }
@@ -185,8 +188,11 @@ pub struct ClientBuilder {
     base_url: Option<String>,
     connect_timeout: Option<Duration>,
     read_timeout: Option<Duration>,
+    request_timeout: Option<Duration>,
+    max_response_bytes: Option<usize>,
     retry: Option<RetryPolicy>,
     budget: Option<usize>,
+    allow_insecure_http: bool,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -224,10 +230,33 @@ impl ClientBuilder {
         self
     }
 
-    /// How long a single read may wait for bytes (default 120 s). There is no total timeout, so
-    /// that a v1 stream can run for as long as the agent works; see [`Client::with_deadline`].
+    /// How long a single read may wait for bytes (default 120 s).
     pub fn read_timeout(mut self, timeout: Duration) -> Self {
         self.read_timeout = Some(timeout);
+        self
+    }
+
+    /// The longest one attempt of a call may take, from sending to the last byte of the reply
+    /// (default 60 s), so that a server that trickles bytes cannot hold a call forever. A v1 run's
+    /// stream is exempt: it lasts as long as the agent works; bound it with
+    /// [`Client::with_deadline`], which also bounds every call with its retries.
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = Some(timeout);
+        self
+    }
+
+    /// The largest successful reply body read (default 8 MiB, far above any real reply). A
+    /// larger one is not read, and the call fails with [`Error::ResponseTooLarge`]. Error replies
+    /// are read up to 16 KiB, which the error keeps.
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = Some(bytes);
+        self
+    }
+
+    /// Allows a plain `http://` base URL on a host other than loopback, which sends the key in
+    /// clear text over the network. Without it [`ClientBuilder::build`] refuses such a URL.
+    pub fn allow_insecure_http(mut self) -> Self {
+        self.allow_insecure_http = true;
         self
     }
 
@@ -264,7 +293,13 @@ impl ClientBuilder {
         if project_id.trim().is_empty() {
             return Err(BuildError::Missing("project id"));
         }
-        let base_url = base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        if let Some(reason) = unfit_path_value(&project_id) {
+            return Err(BuildError::InvalidProjectId(reason));
+        }
+        let base_url = base_url(
+            self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL),
+            self.allow_insecure_http,
+        )?;
 
         let mut auth = HeaderValue::try_from(format!("Bearer {}", key.expose())).map_err(|_| {
             BuildError::InvalidApiKey("the key holds characters a header cannot carry")
@@ -273,6 +308,9 @@ impl ClientBuilder {
         let http = reqwest::Client::builder()
             .default_headers(HeaderMap::from_iter([(AUTHORIZATION, auth)]))
             .user_agent(USER_AGENT)
+            // This API never redirects: a redirect would replay the prompt elsewhere.
+            .redirect(reqwest::redirect::Policy::none())
+            .referer(false)
             .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10)))
             .read_timeout(self.read_timeout.unwrap_or(Duration::from_secs(120)))
             .build()
@@ -284,6 +322,10 @@ impl ClientBuilder {
                 project_id,
                 base_url,
                 budget: self.budget.map(Budget::new),
+                limits: Limits {
+                    request_timeout: self.request_timeout.unwrap_or(Duration::from_secs(60)),
+                    max_response_bytes: self.max_response_bytes.unwrap_or(8 * 1024 * 1024),
+                },
             }),
             retry: self.retry.unwrap_or_default(),
             deadline: None,
@@ -291,20 +333,57 @@ impl ClientBuilder {
     }
 }
 
-/// An absolute http(s) URL without a trailing slash (the generated code appends `/v2/…`).
-fn base_url(url: &str) -> Result<String, BuildError> {
+/// Why `value` cannot be a path segment, if it cannot. Any other value is percent-encoded into
+/// exactly one segment; these three are not values a URL can carry (`.` and `..` are resolved
+/// away by every URL parser on the way, and empty leaves the segment out).
+pub(crate) fn unfit_path_value(value: &str) -> Option<&'static str> {
+    match value {
+        "" => Some("it is empty"),
+        "." | ".." => Some("`.` and `..` cannot be carried by a URL"),
+        _ => None,
+    }
+}
+
+/// An absolute http(s) URL without a trailing slash (the generated code appends `/v2/…`). Plain
+/// http only for loopback hosts, unless `allow_insecure_http`. Errors show the scheme and host
+/// at most: whatever else was pasted there (a key, say) is not repeated.
+fn base_url(url: &str, allow_insecure_http: bool) -> Result<String, BuildError> {
+    let parsed = reqwest::Url::parse(url.trim());
     let invalid = |reason: &str| BuildError::InvalidBaseUrl {
-        url: url.to_owned(),
+        shown: match &parsed {
+            Ok(url) => format!("{}://{}", url.scheme(), url.host_str().unwrap_or_default()),
+            Err(_) => "(not a URL)".to_owned(),
+        },
         reason: reason.to_owned(),
     };
-    let parsed = reqwest::Url::parse(url.trim()).map_err(|e| invalid(&e.to_string()))?;
-    if !matches!(parsed.scheme(), "http" | "https") {
+    let url = parsed.as_ref().map_err(|e| invalid(&e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
         return Err(invalid("the scheme must be http or https"));
     }
-    if parsed.query().is_some() || parsed.fragment().is_some() {
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid("a base URL carries no user name or password"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
         return Err(invalid("a base URL has no query or fragment"));
     }
-    Ok(parsed.as_str().trim_end_matches('/').to_owned())
+    if url.scheme() == "http" && !allow_insecure_http && !is_loopback(url) {
+        return Err(invalid(
+            "plain http would send the key in clear text; use https, or allow it with \
+             `allow_insecure_http`",
+        ));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+/// Whether the URL's host is this machine.
+fn is_loopback(url: &reqwest::Url) -> bool {
+    let host = url.host_str().unwrap_or_default();
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 #[cfg(test)]
@@ -381,9 +460,75 @@ mod tests {
         );
         assert!(build("mint_a", "not a url").is_err());
         assert!(matches!(
+            Client::builder().api_key("mint_a").project_id("..").build(),
+            Err(BuildError::InvalidProjectId(_))
+        ));
+        assert!(matches!(
             Client::builder().api_key("mint_a").build(),
             Err(BuildError::Missing("project id"))
         ));
+    }
+
+    #[test]
+    fn plain_http_is_for_loopback_unless_allowed() {
+        let build = |url: &str, allow: bool| {
+            let builder = Client::builder()
+                .api_key("mint_a")
+                .project_id("p")
+                .base_url(url);
+            if allow {
+                builder.allow_insecure_http()
+            } else {
+                builder
+            }
+            .build()
+        };
+        for url in [
+            "http://127.0.0.1:8080",
+            "http://127.9.9.9",
+            "http://localhost:1/",
+            "http://LOCALHOST",
+            "http://[::1]:8080",
+            "https://api.mintlify.com",
+            "https://10.0.0.1",
+        ] {
+            assert!(build(url, false).is_ok(), "{url}");
+        }
+        for url in [
+            "http://api.mintlify.com",
+            "http://10.0.0.1:8080",
+            "http://[::2]",
+            "http://localhost.evil.example",
+            "http://127.0.0.1.nip.io",
+        ] {
+            let error = build(url, false).unwrap_err();
+            assert!(error.to_string().contains("clear text"), "{url}: {error}");
+            assert!(build(url, true).is_ok(), "{url}");
+        }
+    }
+
+    #[test]
+    fn a_bad_base_url_is_shown_as_scheme_and_host_only() {
+        for url in [
+            "mint_secret_key_pasted_here",
+            "https://user:mint_secret@api.mintlify.com",
+            "https://mint_secret@api.mintlify.com",
+            "https://api.mintlify.com/?key=mint_secret",
+            "https://api.mintlify.com/#mint_secret",
+            "ftp://api.mintlify.com/mint_secret",
+            "http://example.com/mint_secret",
+            "http://[mint_secret",
+        ] {
+            let error = Client::builder()
+                .api_key("mint_a")
+                .project_id("p")
+                .base_url(url)
+                .build()
+                .unwrap_err();
+            let text = format!("{error} {error:?}");
+            assert!(matches!(error, BuildError::InvalidBaseUrl { .. }), "{url}");
+            assert!(!text.contains("secret"), "{url}: {text}");
+        }
     }
 
     #[test]

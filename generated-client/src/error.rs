@@ -4,6 +4,8 @@ use std::time::Duration;
 
 use bytes::Bytes;
 
+use crate::WaitTarget;
+
 /// What the server said when it refused a request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApiFailure {
@@ -68,6 +70,26 @@ pub enum Error {
     /// Any other status the API does not document.
     #[error("unexpected status: {0}")]
     UnexpectedStatus(ApiFailure),
+    /// 3xx: the server answered with a redirect. This API never redirects, and following one
+    /// would send the request (a prompt, the key) elsewhere, so it is not followed.
+    #[error("the server redirected to {}, which is not followed: {failure}", location.as_deref().unwrap_or("nowhere"))]
+    Redirected {
+        /// The status and what else the reply said.
+        failure: ApiFailure,
+        /// The `Location` header, when present.
+        location: Option<String>,
+    },
+    /// A successful reply's body was larger than the client reads
+    /// ([`crate::ClientBuilder::max_response_bytes`]); it was not read.
+    #[error("the reply's body (HTTP {status}) is larger than {limit} bytes; not read")]
+    ResponseTooLarge {
+        /// The HTTP status.
+        status: u16,
+        /// The limit it passed.
+        limit: usize,
+        /// The request id header, when present.
+        request_id: Option<String>,
+    },
     /// The request could not be sent or the connection broke.
     #[error("connection failed: {source}")]
     Connection {
@@ -87,7 +109,7 @@ pub enum Error {
     InvalidResponse {
         /// The HTTP status.
         status: u16,
-        /// The body, as received.
+        /// The body as received, its first 16 KiB at most.
         body: Bytes,
         /// The request id header, when present.
         request_id: Option<String>,
@@ -107,13 +129,29 @@ pub enum Error {
         #[source]
         source: reqwest::Error,
     },
-    /// A wait passed its deadline before the job (or session) reached a final state.
-    #[error("gave up waiting after {waited:?}{}", describe_last(last_seen.as_deref()))]
+    /// A wait passed its deadline before the job (or session) reached a final state. The job
+    /// goes on at Mintlify: wait for it again with its id.
+    #[error("{}", describe_deadline(target, *waited, last_seen.as_deref(), last_error.as_deref()))]
     WaitDeadline {
+        /// What was waited for.
+        target: WaitTarget,
         /// How long it waited.
         waited: Duration,
         /// What the last successful poll saw.
         last_seen: Option<Box<crate::LastSeen>>,
+        /// The last poll's error, when the last poll failed.
+        last_error: Option<Box<Error>>,
+    },
+    /// Waiting for a job failed after it was created or sent a message (by
+    /// [`crate::V2::create_and_wait`] or [`crate::V2::send_message_and_wait`]): the job exists;
+    /// `source` says why the wait ended.
+    #[error("waiting for {target} failed: {source}")]
+    WaitFailed {
+        /// The job.
+        target: WaitTarget,
+        /// Why the wait ended.
+        #[source]
+        source: Box<Error>,
     },
     /// The request was refused before sending (e.g. an empty prompt, a path parameter that no
     /// URL can carry).
@@ -125,8 +163,43 @@ impl Error {
     /// The HTTP status of the reply, when there was one.
     pub fn status(&self) -> Option<u16> {
         match self {
-            Error::InvalidResponse { status, .. } => Some(*status),
+            Error::InvalidResponse { status, .. } | Error::ResponseTooLarge { status, .. } => {
+                Some(*status)
+            }
+            Error::WaitFailed { source, .. } => source.status(),
             _ => self.failure().and_then(|f| f.status),
+        }
+    }
+
+    /// Whether trying again later may succeed: server errors, rate limits, connection failures,
+    /// timeouts, and replies that were garbled or of a status the API does not document.
+    /// Refusals (4xx), redirects, invalid requests, ended waits and broken v1 streams (the run
+    /// goes on at Mintlify; starting it again would make a second one) are not.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Error::Server(_)
+            | Error::RateLimited { .. }
+            | Error::Connection { .. }
+            | Error::Timeout { .. }
+            | Error::InvalidResponse { .. }
+            | Error::UnexpectedStatus(_) => true,
+            Error::WaitFailed { source, .. } => source.is_transient(),
+            _ => false,
+        }
+    }
+
+    /// The job or session the error is about, when it knows one the caller may not: a wait
+    /// that ended, a stream that broke off. Wait for it again to learn how it ends.
+    pub fn target(&self) -> Option<WaitTarget> {
+        match self {
+            Error::WaitDeadline { target, .. } | Error::WaitFailed { target, .. } => {
+                Some(target.clone())
+            }
+            Error::Stream {
+                session_id: Some(id),
+                ..
+            } => Some(WaitTarget::Session(id.clone())),
+            _ => None,
         }
     }
 
@@ -138,7 +211,9 @@ impl Error {
     /// The request id of the reply, when present.
     pub fn request_id(&self) -> Option<&str> {
         match self {
-            Error::InvalidResponse { request_id, .. } => request_id.as_deref(),
+            Error::InvalidResponse { request_id, .. }
+            | Error::ResponseTooLarge { request_id, .. } => request_id.as_deref(),
+            Error::WaitFailed { source, .. } => source.request_id(),
             _ => self.failure().and_then(|f| f.request_id.as_deref()),
         }
     }
@@ -147,6 +222,7 @@ impl Error {
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
             Error::RateLimited { retry_after, .. } => *retry_after,
+            Error::WaitFailed { source, .. } => source.retry_after(),
             _ => None,
         }
     }
@@ -159,31 +235,56 @@ impl Error {
             | Error::NotFound(f)
             | Error::Server(f)
             | Error::UnexpectedStatus(f)
+            | Error::Redirected { failure: f, .. }
             | Error::RateLimited { failure: f, .. } => Some(f),
+            Error::WaitFailed { source, .. } => source.failure(),
             _ => None,
         }
     }
 }
 
-fn describe_last(last: Option<&crate::LastSeen>) -> String {
-    match last {
-        None => "; no poll succeeded".to_owned(),
-        Some(last) => match last.unknown_status() {
-            Some(status) => {
-                format!("; the last status, {status:?}, is one this client does not know")
-            }
-            None => match last {
-                crate::LastSeen::Job(job) => format!(
-                    "; the job was still {:?}",
-                    job.status.as_ref().map(|s| s.as_str())
-                ),
-                crate::LastSeen::Session(session) => {
-                    format!(
-                        "; the session was still {:?}",
-                        session.hault_reason.as_ref().map(|s| s.as_str())
-                    )
-                }
+/// "job job_6 is still active after 1s", in words for people.
+fn describe_deadline(
+    target: &WaitTarget,
+    waited: Duration,
+    last: Option<&crate::LastSeen>,
+    last_error: Option<&Error>,
+) -> String {
+    let waited = rounded(waited);
+    let mut text = match last {
+        None => format!("no poll of {target} succeeded in {waited}"),
+        Some(last) => match (last.unknown_status(), last) {
+            (Some(status), _) => format!(
+                "{target} reports status {status:?}, which this client does not know, after {waited}"
+            ),
+            (None, crate::LastSeen::Job(job)) => match &job.status {
+                Some(status) => format!("{target} is still {status} after {waited}"),
+                None => format!("{target} has no status after {waited}"),
             },
+            (None, crate::LastSeen::Session(_)) => {
+                format!("{target} has not halted after {waited}")
+            }
+        },
+    };
+    if let Some(error) = last_error {
+        text.push_str(&format!(" (last poll: {error})"));
+    }
+    text
+}
+
+/// A duration as people read it: `450ms`, `12s`, `3m 5s`, `1h 2m`.
+pub(crate) fn rounded(duration: Duration) -> String {
+    let seconds = duration.as_secs_f64().round() as u64;
+    match seconds {
+        0 => format!("{}ms", duration.as_millis()),
+        1..60 => format!("{seconds}s"),
+        60..3600 => match seconds % 60 {
+            0 => format!("{}m", seconds / 60),
+            s => format!("{}m {s}s", seconds / 60),
+        },
+        _ => match (seconds % 3600) / 60 {
+            0 => format!("{}h", seconds / 3600),
+            m => format!("{}h {m}m", seconds / 3600),
         },
     }
 }
@@ -201,15 +302,39 @@ pub enum BuildError {
     /// The key is not an admin key; the message says why without showing it.
     #[error("invalid API key: {0}")]
     InvalidApiKey(&'static str),
-    /// The base URL is not an absolute `http(s)` URL.
-    #[error("invalid base URL {url:?}: {reason}")]
+    /// The base URL is not an absolute `http(s)` URL, or not one the client may use.
+    #[error("invalid base URL {shown}: {reason}")]
     InvalidBaseUrl {
-        /// The URL given.
-        url: String,
+        /// The URL given, as its scheme and host only: nothing else of it is repeated.
+        shown: String,
         /// What is wrong with it.
         reason: String,
     },
+    /// The project id cannot be a path segment (`.`, `..`).
+    #[error("invalid project id: {0}")]
+    InvalidProjectId(&'static str),
     /// The HTTP client could not be built (e.g. no TLS backend).
     #[error("cannot build the HTTP client: {0}")]
     Http(#[source] reqwest::Error),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_are_rounded_for_people() {
+        for (duration, text) in [
+            (Duration::from_millis(300), "300ms"),
+            (Duration::from_millis(1_002), "1s"),
+            (Duration::from_millis(59_400), "59s"),
+            (Duration::from_secs(60), "1m"),
+            (Duration::from_secs(185), "3m 5s"),
+            (Duration::from_secs(3_600), "1h"),
+            (Duration::from_secs(3_725), "1h 2m"),
+            (Duration::MAX, "5124095576030431h"),
+        ] {
+            assert_eq!(rounded(duration), text, "{duration:?}");
+        }
+    }
 }

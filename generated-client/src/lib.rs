@@ -56,7 +56,7 @@ pub use api_v2::V2;
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, USER_AGENT};
 pub use error::{ApiFailure, BuildError, Error};
 pub use retry::RetryPolicy;
-pub use wait::{JobOutcome, LastSeen, WaitOptions};
+pub use wait::{JobOutcome, LastSeen, WaitOptions, WaitTarget};
 
 /// The v1 agent API (deprecated by Mintlify, still served): streaming job runs and sessions.
 ///

@@ -5,7 +5,7 @@ use std::time::Duration;
 use progenitor_client::{Error as Generated, ResponseValue};
 
 use crate::error::{ApiFailure, Error};
-use crate::transport::Record;
+use crate::transport::{ERROR_BODY_LIMIT, Record};
 
 /// The `{ "error" }` body of either API generation.
 pub(crate) trait ErrorBody {
@@ -29,6 +29,13 @@ pub(crate) async fn value<T, E: ErrorBody>(
     result: Result<ResponseValue<T>, Generated<E>>,
     record: &Record,
 ) -> Result<ResponseValue<T>, Error> {
+    if record.body_too_large {
+        return Err(Error::ResponseTooLarge {
+            status: record.status.unwrap_or_default(),
+            limit: record.max_response_bytes,
+            request_id: record.request_id.clone(),
+        });
+    }
     match result {
         Ok(value) => Ok(value),
         Err(error) => Err(convert(error, record).await),
@@ -60,7 +67,7 @@ async fn convert<E: ErrorBody>(error: Generated<E>, record: &Record) -> Error {
             ),
             status => Error::InvalidResponse {
                 status: status.unwrap_or_default(),
-                body,
+                body: body.slice(..body.len().min(ERROR_BODY_LIMIT)),
                 request_id: record.request_id.clone(),
                 source,
             },
@@ -101,6 +108,10 @@ fn by_status(
         429 => Error::RateLimited {
             failure,
             retry_after: record.retry_after,
+        },
+        300..=399 => Error::Redirected {
+            location: record.location.clone(),
+            failure,
         },
         500..=599 => Error::Server(failure),
         _ => Error::UnexpectedStatus(failure),

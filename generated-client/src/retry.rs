@@ -106,7 +106,12 @@ pub(crate) fn write_not_acted_on(status: StatusCode, headers: &HeaderMap) -> boo
             && server_delay(headers, SystemTime::now()).is_some())
 }
 
-/// The wait a reply asks for: `retry-after-ms`, else `Retry-After` in seconds or as an HTTP date.
+/// The longest server-requested wait this client represents; longer requests are clamped to it,
+/// so that no arithmetic on a wait can overflow, whatever a server sends.
+pub(crate) const MAX_SERVER_DELAY: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// The wait a reply asks for: `retry-after-ms`, else `Retry-After` in seconds or as an HTTP date;
+/// clamped to [`MAX_SERVER_DELAY`]. Values that are not a wait (negative, NaN, text) are ignored.
 pub(crate) fn server_delay(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let text = |name: &str| {
         headers
@@ -115,17 +120,22 @@ pub(crate) fn server_delay(headers: &HeaderMap, now: SystemTime) -> Option<Durat
             .map(str::trim)
     };
     if let Some(ms) = text("retry-after-ms").and_then(|v| v.parse::<f64>().ok())
-        && ms.is_finite()
         && ms >= 0.0
     {
-        return Some(Duration::from_secs_f64(ms / 1000.0));
+        // NaN fails `>=`; infinity and 1e300 fail the conversion and are clamped.
+        let wait = Duration::try_from_secs_f64(ms / 1000.0).unwrap_or(MAX_SERVER_DELAY);
+        return Some(wait.min(MAX_SERVER_DELAY));
     }
     let value = text("retry-after")?;
     if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
+        return Some(Duration::from_secs(seconds).min(MAX_SERVER_DELAY));
     }
     let at = httpdate::parse_http_date(value).ok()?;
-    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+    Some(
+        at.duration_since(now)
+            .unwrap_or(Duration::ZERO)
+            .min(MAX_SERVER_DELAY),
+    )
 }
 
 #[cfg(test)]
@@ -178,6 +188,31 @@ mod tests {
             None
         );
         assert_eq!(server_delay(&HeaderMap::new(), now), None);
+    }
+
+    #[test]
+    fn absurd_server_delays_are_clamped_not_panics() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        for (name, value) in [
+            ("retry-after-ms", "1e300"),
+            ("retry-after-ms", "inf"),
+            ("retry-after-ms", "1.8e19"),
+            ("retry-after", "18446744073709551615"),
+            ("retry-after", "Fri, 31 Dec 9999 23:59:59 GMT"),
+        ] {
+            assert_eq!(
+                server_delay(&headers(&[(name, value)]), now),
+                Some(MAX_SERVER_DELAY),
+                "{name}: {value}"
+            );
+        }
+        for value in ["NaN", "-inf", "-0.5", "1e", ""] {
+            assert_eq!(
+                server_delay(&headers(&[("retry-after-ms", value)]), now),
+                None,
+                "{value}"
+            );
+        }
     }
 
     #[test]

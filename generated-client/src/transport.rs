@@ -23,10 +23,23 @@ tokio::task_local! {
 /// Headers that carry a request id, in order of preference.
 const REQUEST_ID_HEADERS: [&str; 3] = ["x-request-id", "request-id", "x-vercel-id"];
 
+/// How much of an error reply's body is read and kept: enough for any message a person reads.
+pub(crate) const ERROR_BODY_LIMIT: usize = 16 * 1024;
+
+/// The bounds every call of a client keeps, whatever the server does.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Limits {
+    /// The longest one attempt of a non-streaming call may take, body included.
+    pub request_timeout: Duration,
+    /// The largest successful JSON body read.
+    pub max_response_bytes: usize,
+}
+
 /// One call of the API, across its attempts.
 pub(crate) struct Call {
     operation: Operation,
     policy: RetryPolicy,
+    limits: Limits,
     deadline: Option<Instant>,
     record: Mutex<Record>,
 }
@@ -38,18 +51,27 @@ pub(crate) struct Record {
     pub status: Option<u16>,
     pub request_id: Option<String>,
     pub retry_after: Option<Duration>,
+    /// The `Location` of a redirect (which is never followed).
+    pub location: Option<String>,
+    /// A successful body was larger than [`Limits::max_response_bytes`]; it was not read.
+    pub body_too_large: bool,
+    /// The limit it passed.
+    pub max_response_bytes: usize,
 }
 
 impl Call {
     pub(crate) fn new(
         operation: Operation,
         policy: RetryPolicy,
+        limits: Limits,
         deadline: Option<Duration>,
     ) -> Arc<Self> {
         Arc::new(Self {
             operation,
             policy,
-            deadline: deadline.map(|d| Instant::now() + d),
+            limits,
+            // A deadline too far to represent is no deadline.
+            deadline: deadline.and_then(|d| Instant::now().checked_add(d)),
             record: Mutex::new(Record::default()),
         })
     }
@@ -75,22 +97,16 @@ impl Call {
         let mut pending = request;
         loop {
             let copy = pending.try_clone();
-            if let Some(deadline) = self.deadline {
-                *pending.timeout_mut() = Some(deadline.saturating_duration_since(Instant::now()));
-            }
+            *pending.timeout_mut() = self.attempt_timeout();
             self.update(|r| r.attempts += 1);
             Span::current().record("attempt", self.record().attempts);
             let result = match http.execute(pending).await {
-                // Read the whole body here, so that a read that breaks off is retried too. A
-                // v1 stream is the caller's to read.
-                Ok(response) if self.operation != Operation::V1CreateJob => {
-                    buffered(response).await
+                Ok(response) => {
+                    self.note_response(response.status().as_u16(), response.headers());
+                    self.read_body(response).await
                 }
-                other => other,
+                Err(error) => Err(error),
             };
-            if let Ok(response) = &result {
-                self.note_response(response.status().as_u16(), response.headers());
-            }
             // A body that cannot be copied (never the case for this API) cannot be sent again.
             let Some(next) = copy else { return result };
             let Some(asked) = self.retry_wait(&result) else {
@@ -100,15 +116,63 @@ impl Call {
                 return result;
             };
             let wait = asked.unwrap_or(scheduled);
-            let past_deadline = self
-                .deadline
-                .is_some_and(|deadline| Instant::now() + wait >= deadline);
+            let past_deadline = self.deadline.is_some_and(|deadline| {
+                Instant::now()
+                    .checked_add(wait)
+                    .is_none_or(|then| then >= deadline)
+            });
             if wait > self.policy.max_retry_after || past_deadline {
                 return result;
             }
             tracing::debug!(?wait, "retrying");
             tokio::time::sleep(wait).await;
             pending = next;
+        }
+    }
+
+    /// The time one attempt may take: the request timeout (not for a v1 stream, which runs for
+    /// as long as the agent works), and never past the call's deadline.
+    fn attempt_timeout(&self) -> Option<Duration> {
+        let left = self
+            .deadline
+            .map(|deadline| deadline.saturating_duration_since(Instant::now()));
+        let own = (self.operation != Operation::V1CreateJob).then_some(self.limits.request_timeout);
+        match (own, left) {
+            (Some(own), Some(left)) => Some(own.min(left)),
+            (own, left) => own.or(left),
+        }
+    }
+
+    /// Reads the body into memory, within bounds, so that a read that breaks off is retried too:
+    /// an error reply's first [`ERROR_BODY_LIMIT`] bytes, a successful one up to
+    /// [`Limits::max_response_bytes`] (beyond that, nothing, and the call fails). A v1 stream's
+    /// successful body is the caller's to read.
+    async fn read_body(&self, response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
+        let success = response.status().is_success();
+        if success && self.operation == Operation::V1CreateJob {
+            return Ok(response);
+        }
+        if !success {
+            return Ok(buffered(response, ERROR_BODY_LIMIT).await?.0);
+        }
+        let limit = self.limits.max_response_bytes;
+        let complete = match response.content_length() {
+            // Believed without reading: no need to read what would be dropped.
+            Some(length) if length > limit as u64 => None,
+            _ => Some(buffered(response, limit).await?),
+        };
+        match complete {
+            Some((response, true)) => Ok(response),
+            _ => {
+                self.update(|r| {
+                    r.body_too_large = true;
+                    r.max_response_bytes = limit;
+                });
+                // What was read is useless (a cut JSON document), and is dropped now.
+                Ok(reqwest::Response::from(http::Response::new(
+                    bytes::Bytes::new(),
+                )))
+            }
         }
     }
 
@@ -123,10 +187,16 @@ impl Call {
             span.record("request_id", id.as_str());
         }
         let retry_after = server_delay(headers, SystemTime::now());
+        let location = (300..400)
+            .contains(&status)
+            .then(|| headers.get(reqwest::header::LOCATION))
+            .flatten()
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
         self.update(|r| {
             r.status = Some(status);
             r.request_id = request_id;
             r.retry_after = retry_after;
+            r.location = location;
         });
     }
 
@@ -152,18 +222,28 @@ impl Call {
     }
 }
 
-/// The same response with its body read into memory.
-async fn buffered(response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
-    let (status, version, headers) = (
-        response.status(),
-        response.version(),
-        response.headers().clone(),
-    );
-    let mut rebuilt = http::Response::new(response.bytes().await?);
-    *rebuilt.status_mut() = status;
-    *rebuilt.version_mut() = version;
-    *rebuilt.headers_mut() = headers;
-    Ok(reqwest::Response::from(rebuilt))
+/// The same response with at most `limit` bytes of its body read into memory, and whether that
+/// was all of it.
+async fn buffered(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> reqwest::Result<(reqwest::Response, bool)> {
+    let mut body = Vec::new();
+    let mut complete = true;
+    while let Some(chunk) = response.chunk().await? {
+        let room = limit - body.len();
+        if chunk.len() > room {
+            body.extend_from_slice(&chunk[..room]);
+            complete = false;
+            break;
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let mut rebuilt = http::Response::new(bytes::Bytes::from(body));
+    *rebuilt.status_mut() = response.status();
+    *rebuilt.version_mut() = response.version();
+    *rebuilt.headers_mut() = response.headers().clone();
+    Ok((reqwest::Response::from(rebuilt), complete))
 }
 
 /// Runs `future` (a generated call) with `call` as its context.

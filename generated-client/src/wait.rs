@@ -10,8 +10,10 @@ use crate::v2::types::{AgentJob, JobStatus};
 /// How to poll while waiting for a job.
 ///
 /// Defaults suit agent jobs, which take minutes: the first poll after 2 s, then waits growing by
-/// 1.5 up to 20 s, each with jitter, and a deadline of 30 minutes. A server's `Retry-After`
-/// always wins over the schedule.
+/// 1.5 up to 20 s, each with jitter, and a deadline of 30 minutes, which also bounds the poll in
+/// flight. A server's `Retry-After` wins over the schedule, up to the longest wait
+/// ([`WaitOptions::max_delay`]) and with jitter, so that many waiters told the same do not poll
+/// at the same instant.
 ///
 /// ```
 /// use std::time::Duration;
@@ -132,6 +134,34 @@ impl JobOutcome {
     }
 }
 
+/// What a wait is for: a v2 job or a v1 session, by id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum WaitTarget {
+    /// A v2 job.
+    Job(String),
+    /// A v1 session.
+    Session(String),
+}
+
+impl WaitTarget {
+    /// The id.
+    pub fn id(&self) -> &str {
+        match self {
+            WaitTarget::Job(id) | WaitTarget::Session(id) => id,
+        }
+    }
+}
+
+impl std::fmt::Display for WaitTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WaitTarget::Job(id) => write!(f, "job {id}"),
+            WaitTarget::Session(id) => write!(f, "session {id}"),
+        }
+    }
+}
+
 /// What a wait saw last before its deadline.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -160,32 +190,30 @@ impl LastSeen {
 
 /// Whether a poll's error ends the wait: only errors that polling again cannot fix.
 pub(crate) fn ends_wait(error: &Error) -> bool {
-    !matches!(
-        error,
-        Error::Server(_)
-            | Error::RateLimited { .. }
-            | Error::Connection { .. }
-            | Error::Timeout { .. }
-            | Error::InvalidResponse { .. }
-            | Error::UnexpectedStatus(_)
-    )
+    !error.is_transient()
 }
 
 /// The pauses of one wait, with its deadline.
 pub(crate) struct Poller {
     schedule: Box<dyn Iterator<Item = Duration> + Send>,
+    max_delay: Duration,
+    jitter: bool,
     started: tokio::time::Instant,
-    deadline: Option<Duration>,
+    /// `None`: no deadline, or one too far to represent.
+    deadline: Option<tokio::time::Instant>,
     /// The deadline has been reached: the poll just made was the last.
     last_poll: bool,
 }
 
 impl Poller {
     pub(crate) fn new(options: &WaitOptions) -> Self {
+        let started = tokio::time::Instant::now();
         Self {
             schedule: Box::new(options.schedule()),
-            started: tokio::time::Instant::now(),
-            deadline: options.deadline,
+            max_delay: options.max_delay,
+            jitter: options.jitter,
+            started,
+            deadline: options.deadline.and_then(|d| started.checked_add(d)),
             last_poll: false,
         }
     }
@@ -194,18 +222,27 @@ impl Poller {
         self.started.elapsed()
     }
 
-    /// Sleeps until the next poll: for `server` when the server asked, else the schedule. Returns
-    /// `false` when the poll just made was the last the deadline allows. A pause that would pass
-    /// the deadline ends at it, for one last poll.
+    /// Runs one poll, cut off at the deadline: `None` when the deadline came first.
+    pub(crate) async fn poll<F: Future>(&mut self, poll: F) -> Option<F::Output> {
+        match self.deadline {
+            Some(deadline) => tokio::time::timeout_at(deadline, poll).await.ok(),
+            None => Some(poll.await),
+        }
+    }
+
+    /// Sleeps until the next poll: for `server` when the server asked (at most the longest wait,
+    /// with jitter), else the schedule. Returns `false` when the poll just made was the last the
+    /// deadline allows. A pause that would pass the deadline ends at it, for one last poll.
     pub(crate) async fn pause(&mut self, server: Option<Duration>) -> bool {
         if self.last_poll {
             return false;
         }
-        let mut wait = server
-            .or_else(|| self.schedule.next())
-            .unwrap_or(Duration::from_secs(1));
+        let mut wait = match server {
+            Some(asked) => self.spread(asked.min(self.max_delay)),
+            None => self.schedule.next().unwrap_or(Duration::from_secs(1)),
+        };
         if let Some(deadline) = self.deadline {
-            let left = deadline.saturating_sub(self.waited());
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
             if left.is_zero() {
                 return false;
             }
@@ -214,14 +251,42 @@ impl Poller {
                 self.last_poll = true;
             }
         }
+        // tokio clamps a sleep too long to represent; nothing here can overflow.
         tokio::time::sleep(wait).await;
         true
+    }
+
+    /// Adds up to a quarter to a server-requested wait (never less than asked, unless the
+    /// longest wait cut it), so that waiters told the same thing spread out.
+    fn spread(&self, wait: Duration) -> Duration {
+        if self.jitter {
+            wait.mul_f64(1.0 + fastrand::f64() / 4.0)
+        } else {
+            wait
+        }
+    }
+
+    /// The error for a wait whose deadline passed.
+    pub(crate) fn deadline_error(
+        &self,
+        target: WaitTarget,
+        last_seen: Option<LastSeen>,
+        last_error: Option<Error>,
+    ) -> Error {
+        Error::WaitDeadline {
+            target,
+            waited: self.waited(),
+            last_seen: last_seen.map(Box::new),
+            last_error: last_error.map(Box::new),
+        }
     }
 }
 
 /// Polls until `finish` gives the final result: transient errors are polled through, others end
-/// the wait, and the deadline ends it with [`Error::WaitDeadline`] carrying what was last seen.
+/// the wait, and the deadline (which also cuts off a poll in flight) ends it with
+/// [`Error::WaitDeadline`] carrying what was last seen.
 pub(crate) async fn until<T, U, F, Fut>(
+    target: WaitTarget,
     options: &WaitOptions,
     mut poll: F,
     finish: impl Fn(&T) -> Option<U>,
@@ -233,26 +298,63 @@ where
 {
     let mut poller = Poller::new(options);
     let mut last = None;
+    let mut last_error = None;
     loop {
-        let asked = match poll().await {
-            Ok((value, asked)) => {
+        let asked = match poller.poll(poll()).await {
+            None => break,
+            Some(Ok((value, asked))) => {
                 if let Some(done) = finish(&value) {
                     return Ok(done);
                 }
                 last = Some(value);
+                last_error = None;
                 asked
             }
-            Err(error) if ends_wait(&error) => return Err(error),
-            Err(error) => {
+            Some(Err(error)) if ends_wait(&error) => return Err(error),
+            Some(Err(error)) => {
                 tracing::debug!(%error, "poll failed; polling on");
-                error.retry_after()
+                let asked = error.retry_after();
+                last_error = Some(error);
+                asked
             }
         };
         if !poller.pause(asked).await {
-            return Err(Error::WaitDeadline {
-                waited: poller.waited(),
-                last_seen: last.map(|value| Box::new(seen(value))),
-            });
+            break;
         }
+    }
+    Err(poller.deadline_error(target, last.map(seen), last_error))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_server_requested_wait_is_cut_to_the_longest_pause_and_spread() {
+        let options = WaitOptions::default().max_delay(Duration::from_secs(4));
+        let poller = Poller::new(&options);
+        let waits: Vec<Duration> = (0..200)
+            .map(|_| poller.spread(Duration::from_secs(1)))
+            .collect();
+        let (low, high) = (waits.iter().min().unwrap(), waits.iter().max().unwrap());
+        assert!(
+            *low >= Duration::from_secs(1),
+            "never sooner than asked: {low:?}"
+        );
+        assert!(*high <= Duration::from_millis(1250), "{high:?}");
+        assert!(
+            *high - *low >= Duration::from_millis(100),
+            "200 waiters told the same spread out: {low:?}..{high:?}"
+        );
+        let exact = Poller::new(&options.clone().jitter(false));
+        assert_eq!(exact.spread(Duration::from_secs(1)), Duration::from_secs(1));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn deadlines_too_far_to_represent_mean_no_deadline() {
+        let mut poller = Poller::new(&WaitOptions::default().deadline(Duration::MAX));
+        assert!(poller.deadline.is_none());
+        assert!(poller.pause(Some(Duration::MAX)).await);
+        assert_eq!(poller.poll(async { 7 }).await, Some(7));
     }
 }

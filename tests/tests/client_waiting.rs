@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use common::{client_builder, client_for, count};
 use futures::StreamExt;
 use mintlify_agent::v2::types::JobStatus;
-use mintlify_agent::{Error, JobOutcome, LastSeen, RetryPolicy, WaitOptions};
+use mintlify_agent::{Error, JobOutcome, LastSeen, RetryPolicy, WaitOptions, WaitTarget};
 use mintlify_agent_testkit::{Fault, FaultKind, JobLifecycle, Operation, TestServer};
 
 /// Polls every 20 ms, no jitter, gives up after 2 s.
@@ -91,10 +91,95 @@ async fn the_deadline_ends_the_wait_with_the_last_seen_job() {
         panic!("{last:?}")
     };
     assert_eq!(job.status, Some(JobStatus::Active));
+    assert_eq!(error.target(), Some(WaitTarget::Job(id.clone())));
+    let text = error.to_string();
+    assert!(
+        text.starts_with(&format!("job {id} is still active after ")),
+        "{text}"
+    );
+    assert!(!text.contains("Some("), "{text}");
+}
+
+#[tokio::test]
+async fn the_deadline_cuts_off_a_poll_in_flight() {
+    let server = server(1_000).await;
+    let client = client_for(&server);
+    let id = client.v2().create_job("x").await.unwrap().id.unwrap();
+    server.inject(Fault::delay(Duration::from_secs(30)).on(Operation::V2GetJob));
+    let started = Instant::now();
+    let error = client
+        .v2()
+        .wait(&id, &quick().deadline(Duration::from_millis(300)))
+        .await
+        .unwrap_err();
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(matches!(error, Error::WaitDeadline { .. }), "{error:?}");
     assert!(
         error
             .to_string()
-            .contains("the job was still Some(\"active\")"),
+            .starts_with(&format!("no poll of job {id} succeeded in 3")),
+        "{error}"
+    );
+
+    let mut changes = Box::pin(
+        client
+            .v2()
+            .watch(&id, &quick().deadline(Duration::from_millis(300))),
+    );
+    let started = Instant::now();
+    let last = changes.next().await.unwrap().unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(last.target(), Some(WaitTarget::Job(id)));
+}
+
+#[tokio::test]
+async fn create_and_wait_names_the_job_whatever_ends_the_wait() {
+    let server = server(1_000).await;
+    let client = client_for(&server).with_retry_policy(RetryPolicy::disabled());
+    server.inject(Fault::new(FaultKind::NonJsonBody).on(Operation::V2GetJob));
+    let error = client
+        .v2()
+        .create_and_wait("x", &quick().deadline(Duration::from_millis(200)))
+        .await
+        .unwrap_err();
+    let created = server
+        .requests()
+        .iter()
+        .find(|r| r.operation == Some(Operation::V2CreateJob))
+        .map(|r| r.status)
+        .unwrap();
+    assert_eq!(created, 201);
+    let Some(WaitTarget::Job(id)) = error.target() else {
+        panic!("{error:?}")
+    };
+    assert!(id.starts_with("job_"), "{id}");
+    let text = error.to_string();
+    assert!(
+        text.starts_with(&format!("no poll of job {id} succeeded in ")),
+        "{text}"
+    );
+    assert!(text.contains("(last poll: invalid response body"), "{text}");
+
+    server.clear_faults();
+    server.inject(Fault::status(404).on(Operation::V2GetJob));
+    let error = client
+        .v2()
+        .create_and_wait("y", &quick())
+        .await
+        .unwrap_err();
+    let Error::WaitFailed { target, source } = &error else {
+        panic!("{error:?}")
+    };
+    assert!(matches!(**source, Error::NotFound(_)), "{source:?}");
+    assert_eq!(error.status(), Some(404));
+    assert!(
+        error
+            .to_string()
+            .starts_with(&format!("waiting for {target} failed: not found")),
         "{error}"
     );
 }
@@ -113,7 +198,7 @@ async fn an_unknown_status_is_polled_until_the_deadline_and_reported() {
     assert!(
         error
             .to_string()
-            .contains("the last status, \"paused\", is one this client does not know"),
+            .contains("reports status \"paused\", which this client does not know"),
         "{error}"
     );
     assert!(count(&server, Operation::V2GetJob) >= 5, "it kept polling");
@@ -140,17 +225,16 @@ async fn transient_errors_do_not_end_the_wait_but_a_404_does() {
 }
 
 #[tokio::test]
-async fn a_servers_retry_after_wins_over_the_schedule() {
+async fn a_servers_retry_after_wins_over_the_schedule_up_to_its_longest_pause() {
     let server = server(2).await;
     let client = client_for(&server).with_retry_policy(RetryPolicy::disabled());
     let id = client.v2().create_job("x").await.unwrap().id.unwrap();
     server.inject(Fault::rate_limited(1).on(Operation::V2GetJob).times(1));
     let started = Instant::now();
-    client
-        .v2()
-        .wait(&id, &quick().deadline(Duration::from_secs(5)))
-        .await
-        .unwrap();
+    let patient = quick()
+        .max_delay(Duration::from_secs(2))
+        .deadline(Duration::from_secs(5));
+    client.v2().wait(&id, &patient).await.unwrap();
     assert!(
         started.elapsed() >= Duration::from_secs(1),
         "{:?}",
@@ -165,6 +249,17 @@ async fn a_servers_retry_after_wins_over_the_schedule() {
     assert!(
         (polls[1].at - polls[0].at).num_milliseconds() >= 1000,
         "the next poll waited for Retry-After"
+    );
+
+    // A server that asks for more than the longest pause is polled at the longest pause.
+    let id = client.v2().create_job("x").await.unwrap().id.unwrap();
+    server.inject(Fault::rate_limited(3600).on(Operation::V2GetJob).times(1));
+    let started = Instant::now();
+    client.v2().wait(&id, &patient).await.unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
     );
 }
 

@@ -3,6 +3,8 @@
 
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod raw;
+
 use mintlify_agent_testkit::TestServer;
 use reqwest::{Method, Response};
 use serde_json::Value;
