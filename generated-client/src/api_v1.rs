@@ -6,7 +6,7 @@ use crate::operation::Operation;
 use crate::stream::{AgentRun, Protocol};
 use crate::v1::types::{AgentSession, CreateJobRequest};
 use crate::wait::{self, LastSeen, WaitOptions, WaitTarget};
-use crate::{Client, Error};
+use crate::{Client, Error, Response};
 
 /// The v1 operations of a [`Client`], with its project id filled in.
 #[derive(Clone, Copy, Debug)]
@@ -43,7 +43,7 @@ impl<'a> V1<'a> {
             .project_id(self.client.project_id())
             .body(request)
             .send();
-        let response = self
+        let (response, _) = self
             .client
             .call_raw(Operation::V1CreateJob, &[], send)
             .await?;
@@ -66,13 +66,20 @@ impl<'a> V1<'a> {
 
     /// One session. `GET /v1/agent/{projectId}/job/{id}`.
     pub async fn get_job(&self, id: &str) -> Result<AgentSession, Error> {
+        Ok(self.get_job_with_response(id).await?.into_inner())
+    }
+
+    /// [`V1::get_job`], with the reply: status, headers, request id, the body as sent.
+    pub async fn get_job_with_response(&self, id: &str) -> Result<Response<AgentSession>, Error> {
         let send = self
             .generated()
             .get_job()
             .project_id(self.client.project_id())
             .id(id)
             .send();
-        self.client.call(Operation::V1GetJob, &[id], send).await
+        self.client
+            .call_with_response(Operation::V1GetJob, &[id], send)
+            .await
     }
 
     /// One page of sessions, newest first: `take` (1 to 100) after skipping `skip`.

@@ -8,7 +8,7 @@ use crate::operation::Operation;
 use crate::retry::server_delay;
 use crate::v2::types::{AgentJob, CreateJobRequest, SendMessageRequest};
 use crate::wait::{self, JobOutcome, LastSeen, Poller, WaitOptions, WaitTarget, ends_wait};
-use crate::{Client, Error};
+use crate::{Client, Error, Response};
 
 /// The v2 operations of a [`Client`], with its project id filled in.
 #[derive(Clone, Copy, Debug)]
@@ -23,6 +23,14 @@ impl<'a> V2<'a> {
 
     /// Starts a job; it comes back `active`. `POST /v2/agent/{projectId}/job`.
     pub async fn create_job(&self, prompt: impl Into<String>) -> Result<AgentJob, Error> {
+        Ok(self.create_job_with_response(prompt).await?.into_inner())
+    }
+
+    /// [`V2::create_job`], with the reply: status, headers, request id, the body as sent.
+    pub async fn create_job_with_response(
+        &self,
+        prompt: impl Into<String>,
+    ) -> Result<Response<AgentJob>, Error> {
         let request = CreateJobRequest::builder().prompt(prompt.into());
         let send = self
             .generated()
@@ -30,18 +38,27 @@ impl<'a> V2<'a> {
             .project_id(self.client.project_id())
             .body(request)
             .send();
-        self.client.call(Operation::V2CreateJob, &[], send).await
+        self.client
+            .call_with_response(Operation::V2CreateJob, &[], send)
+            .await
     }
 
     /// The job as it is now. `GET /v2/agent/{projectId}/job/{id}`.
     pub async fn get_job(&self, id: &str) -> Result<AgentJob, Error> {
+        Ok(self.get_job_with_response(id).await?.into_inner())
+    }
+
+    /// [`V2::get_job`], with the reply: status, headers, request id, the body as sent.
+    pub async fn get_job_with_response(&self, id: &str) -> Result<Response<AgentJob>, Error> {
         let send = self
             .generated()
             .get_job()
             .project_id(self.client.project_id())
             .id(id)
             .send();
-        self.client.call(Operation::V2GetJob, &[id], send).await
+        self.client
+            .call_with_response(Operation::V2GetJob, &[id], send)
+            .await
     }
 
     /// Gives a job a follow-up instruction; it becomes `active` again.
@@ -51,6 +68,18 @@ impl<'a> V2<'a> {
         id: &str,
         prompt: impl Into<String>,
     ) -> Result<AgentJob, Error> {
+        Ok(self
+            .send_message_with_response(id, prompt)
+            .await?
+            .into_inner())
+    }
+
+    /// [`V2::send_message`], with the reply: status, headers, request id, the body as sent.
+    pub async fn send_message_with_response(
+        &self,
+        id: &str,
+        prompt: impl Into<String>,
+    ) -> Result<Response<AgentJob>, Error> {
         let request = SendMessageRequest::builder().prompt(prompt.into());
         let send = self
             .generated()
@@ -60,22 +89,13 @@ impl<'a> V2<'a> {
             .body(request)
             .send();
         self.client
-            .call(Operation::V2SendMessage, &[id], send)
+            .call_with_response(Operation::V2SendMessage, &[id], send)
             .await
     }
 
     /// The job and the wait its reply asks for (`Retry-After`), if any.
     async fn poll(&self, id: &str) -> Result<(AgentJob, Option<Duration>), Error> {
-        let send = self
-            .generated()
-            .get_job()
-            .project_id(self.client.project_id())
-            .id(id)
-            .send();
-        let reply = self
-            .client
-            .call_raw(Operation::V2GetJob, &[id], send)
-            .await?;
+        let reply = self.get_job_with_response(id).await?;
         let asked = server_delay(reply.headers(), SystemTime::now());
         Ok((reply.into_inner(), asked))
     }

@@ -10,7 +10,8 @@ use crate::api_v2::V2;
 use crate::budget::Budget;
 use crate::operation::Operation;
 use crate::reply::{self, ErrorBody};
-use crate::transport::{self, Call, Limits};
+use crate::response::Response;
+use crate::transport::{self, Call, Limits, Record};
 use crate::{ApiKey, BuildError, Error, RetryPolicy};
 
 /// Where the API lives unless told otherwise.
@@ -131,16 +132,40 @@ impl Client {
             Output = Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>,
         >,
     {
-        Ok(self.call_raw(operation, ids, send).await?.into_inner())
+        Ok(self.call_raw(operation, ids, send).await?.0.into_inner())
     }
 
-    /// Like [`Client::call`], keeping the reply's status and headers.
+    /// Like [`Client::call`], keeping the reply: status, headers and the body as received.
+    pub(crate) async fn call_with_response<T, E, F>(
+        &self,
+        operation: Operation,
+        ids: &[&str],
+        send: F,
+    ) -> Result<Response<T>, Error>
+    where
+        E: ErrorBody,
+        F: Future<
+            Output = Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>,
+        >,
+    {
+        let (reply, record) = self.call_raw(operation, ids, send).await?;
+        let (status, headers) = (reply.status().as_u16(), reply.headers().clone());
+        Ok(Response::new(
+            reply.into_inner(),
+            status,
+            headers,
+            record.body,
+        ))
+    }
+
+    /// Like [`Client::call`], keeping progenitor's reply (a v1 stream's body is still to be
+    /// read) and what the attempts recorded.
     pub(crate) async fn call_raw<T, E, F>(
         &self,
         operation: Operation,
         ids: &[&str],
         send: F,
-    ) -> Result<progenitor_client::ResponseValue<T>, Error>
+    ) -> Result<(progenitor_client::ResponseValue<T>, Record), Error>
     where
         E: ErrorBody,
         F: Future<
@@ -163,7 +188,8 @@ impl Client {
             self.deadline,
         );
         let result = transport::scope(call.clone(), send).await;
-        reply::value(result, &call.record()).await
+        let record = call.record();
+        Ok((reply::value(result, &record).await?, record))
     }
 }
 

@@ -45,6 +45,7 @@ mod client;
 mod error;
 mod operation;
 mod reply;
+mod response;
 mod retry;
 pub mod stream;
 mod transport;
@@ -55,6 +56,7 @@ pub use api_v1::V1;
 pub use api_v2::V2;
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, USER_AGENT};
 pub use error::{ApiFailure, BuildError, Error};
+pub use response::Response;
 pub use retry::RetryPolicy;
 pub use wait::{JobOutcome, LastSeen, WaitOptions, WaitTarget};
 

@@ -21,7 +21,7 @@ tokio::task_local! {
 }
 
 /// Headers that carry a request id, in order of preference.
-const REQUEST_ID_HEADERS: [&str; 3] = ["x-request-id", "request-id", "x-vercel-id"];
+pub(crate) const REQUEST_ID_HEADERS: [&str; 3] = ["x-request-id", "request-id", "x-vercel-id"];
 
 /// How much of an error reply's body is read and kept: enough for any message a person reads.
 pub(crate) const ERROR_BODY_LIMIT: usize = 16 * 1024;
@@ -57,6 +57,8 @@ pub(crate) struct Record {
     pub body_too_large: bool,
     /// The limit it passed.
     pub max_response_bytes: usize,
+    /// The successful body, as received (shared with the response, not copied).
+    pub body: bytes::Bytes,
 }
 
 impl Call {
@@ -162,7 +164,10 @@ impl Call {
             _ => Some(buffered(response, limit).await?),
         };
         match complete {
-            Some((response, true)) => Ok(response),
+            Some((response, body, true)) => {
+                self.update(|r| r.body = body);
+                Ok(response)
+            }
             _ => {
                 self.update(|r| {
                     r.body_too_large = true;
@@ -222,12 +227,12 @@ impl Call {
     }
 }
 
-/// The same response with at most `limit` bytes of its body read into memory, and whether that
-/// was all of it.
+/// The same response with at most `limit` bytes of its body read into memory, those bytes (a
+/// shared handle, not a copy), and whether that was all of it.
 async fn buffered(
     mut response: reqwest::Response,
     limit: usize,
-) -> reqwest::Result<(reqwest::Response, bool)> {
+) -> reqwest::Result<(reqwest::Response, bytes::Bytes, bool)> {
     let mut body = Vec::new();
     let mut complete = true;
     while let Some(chunk) = response.chunk().await? {
@@ -239,11 +244,12 @@ async fn buffered(
         }
         body.extend_from_slice(&chunk);
     }
-    let mut rebuilt = http::Response::new(bytes::Bytes::from(body));
+    let body = bytes::Bytes::from(body);
+    let mut rebuilt = http::Response::new(body.clone());
     *rebuilt.status_mut() = response.status();
     *rebuilt.version_mut() = response.version();
     *rebuilt.headers_mut() = response.headers().clone();
-    Ok((reqwest::Response::from(rebuilt), complete))
+    Ok((reqwest::Response::from(rebuilt), body, complete))
 }
 
 /// Runs `future` (a generated call) with `call` as its context.

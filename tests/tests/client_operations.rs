@@ -230,3 +230,39 @@ async fn path_parameters_reach_the_server_as_one_encoded_segment() {
     }
     assert_eq!(server.requests().len(), before);
 }
+
+#[tokio::test]
+async fn a_response_keeps_status_headers_request_id_and_every_field_as_sent() {
+    let server = TestServer::start().await.unwrap();
+    let client = client_for(&server);
+    server.inject(Fault::new(FaultKind::ExtraFields));
+    let created = client.v2().create_job_with_response("x").await.unwrap();
+    assert_eq!(created.status(), 201);
+    let logged = server.requests().pop().unwrap();
+    assert_eq!(created.request_id(), Some(logged.request_id.as_str()));
+    let body: serde_json::Value = serde_json::from_slice(created.body()).unwrap();
+    assert_eq!(
+        body["x_testkit_extra"]["note"],
+        "a field this client does not know"
+    );
+    let id = created.value().id.clone().unwrap();
+    assert_eq!(body["id"], id.as_str());
+
+    let read = client.v2().get_job_with_response(&id).await.unwrap();
+    assert_eq!(read.status(), 200);
+    assert!(
+        read.headers()
+            .get("content-type")
+            .is_some_and(|v| v.as_bytes().starts_with(b"application/json"))
+    );
+    let body: serde_json::Value = serde_json::from_slice(read.body()).unwrap();
+    assert!(body.get("x_testkit_extra").is_some(), "{body}");
+    assert_eq!(read.into_inner().id.as_deref(), Some(id.as_str()));
+
+    let sent = client
+        .v2()
+        .send_message_with_response(&id, "more")
+        .await
+        .unwrap();
+    assert!(String::from_utf8_lossy(sent.body()).contains("x_testkit_extra"));
+}
