@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, USER_AGENT as USER_AGENT_HEADER};
 
 use crate::api_v1::V1;
 use crate::api_v2::V2;
@@ -35,8 +35,7 @@ pub const USER_AGENT: &str = concat!("mintlify-agent-rust/", env!("CARGO_PKG_VER
 #[derive(Clone)]
 pub struct Client {
     shared: Arc<Shared>,
-    retry: RetryPolicy,
-    deadline: Option<Duration>,
+    options: CallOptions,
 }
 
 struct Shared {
@@ -46,6 +45,16 @@ struct Shared {
     v2: crate::v2::Client,
     budget: Option<Budget>,
     limits: Limits,
+    /// `Authorization` (sensitive) and `User-Agent`, set on every request of a call.
+    identity: Arc<HeaderMap>,
+}
+
+/// What a [`Client`] derived by `with_*` changes for its calls.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct CallOptions {
+    pub retry: RetryPolicy,
+    pub deadline: Option<Duration>,
+    pub extra_headers: Arc<HeaderMap>,
 }
 
 impl std::fmt::Debug for Client {
@@ -54,8 +63,9 @@ impl std::fmt::Debug for Client {
             .field("base_url", &self.shared.base_url)
             .field("project_id", &self.shared.project_id)
             .field("api_key", &"<redacted>")
-            .field("retry", &self.retry)
-            .field("deadline", &self.deadline)
+            .field("retry", &self.options.retry)
+            .field("deadline", &self.options.deadline)
+            .field("extra_headers", &self.options.extra_headers)
             .finish()
     }
 }
@@ -86,18 +96,35 @@ impl Client {
 
     /// A client whose calls must each finish within `deadline`, retries included.
     pub fn with_deadline(&self, deadline: Duration) -> Self {
-        Self {
-            deadline: Some(deadline),
-            ..self.clone()
-        }
+        let mut client = self.clone();
+        client.options.deadline = Some(deadline);
+        client
     }
 
     /// A client whose calls retry by `policy`.
     pub fn with_retry_policy(&self, policy: RetryPolicy) -> Self {
-        Self {
-            retry: policy,
-            ..self.clone()
-        }
+        let mut client = self.clone();
+        client.options.retry = policy;
+        client
+    }
+
+    /// A client whose calls also send `headers` (e.g. a tracing header, or a `User-Agent` of
+    /// your own instead of [`USER_AGENT`]), replacing earlier extra headers. `Authorization`
+    /// among them is ignored: the client's key is always the one sent.
+    ///
+    /// ```
+    /// use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+    /// # let client = mintlify_agent::Client::builder().api_key("mint_0123456789").project_id("p").build().unwrap();
+    /// let traced = client.with_extra_headers(HeaderMap::from_iter([(
+    ///     HeaderName::from_static("x-trace-id"),
+    ///     HeaderValue::from_static("build-1234"),
+    /// )]));
+    /// # let _ = traced;
+    /// ```
+    pub fn with_extra_headers(&self, headers: HeaderMap) -> Self {
+        let mut client = self.clone();
+        client.options.extra_headers = Arc::new(headers);
+        client
     }
 
     /// The v2 operations: jobs that are polled.
@@ -183,9 +210,9 @@ impl Client {
         }
         let call = Call::new(
             operation,
-            self.retry.clone(),
+            &self.options,
             self.shared.limits,
-            self.deadline,
+            self.shared.identity.clone(),
         );
         let result = transport::scope(call.clone(), send).await;
         let record = call.record();
@@ -219,6 +246,8 @@ pub struct ClientBuilder {
     retry: Option<RetryPolicy>,
     budget: Option<usize>,
     allow_insecure_http: bool,
+    user_agent_suffix: Option<String>,
+    http_client: Option<reqwest::Client>,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -299,6 +328,39 @@ impl ClientBuilder {
         self
     }
 
+    /// Adds to the `User-Agent` of every request, after [`USER_AGENT`] and a space: your tool's
+    /// name and version, so that Mintlify's logs can tell it apart.
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.user_agent_suffix = Some(suffix.into());
+        self
+    }
+
+    /// Sends through this HTTP client instead of one built here: for proxies, your own root
+    /// certificates, middleware or telemetry. The key and `User-Agent` are added to each
+    /// request. Its own settings then apply instead of [`ClientBuilder::connect_timeout`] and
+    /// [`ClientBuilder::read_timeout`], and so does its redirect policy: give it
+    /// `reqwest::redirect::Policy::none()`, as the client built here has, so that a redirect
+    /// never replays a prompt elsewhere. The request timeout, the body limits and the retries
+    /// still apply.
+    ///
+    /// ```
+    /// let http = reqwest::Client::builder()
+    ///     .redirect(reqwest::redirect::Policy::none())
+    ///     .build()
+    ///     .unwrap();
+    /// let client = mintlify_agent::Client::builder()
+    ///     .api_key("mint_0123456789")
+    ///     .project_id("acme")
+    ///     .http_client(http)
+    ///     .build()
+    ///     .unwrap();
+    /// # let _ = client;
+    /// ```
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
     /// Fills what is not set yet from environment variables read by `lookup`.
     fn env_vars(mut self, lookup: impl Fn(&str) -> Option<String>) -> Result<Self, BuildError> {
         self.api_key =
@@ -331,16 +393,27 @@ impl ClientBuilder {
             BuildError::InvalidApiKey("the key holds characters a header cannot carry")
         })?;
         auth.set_sensitive(true);
-        let http = reqwest::Client::builder()
-            .default_headers(HeaderMap::from_iter([(AUTHORIZATION, auth)]))
-            .user_agent(USER_AGENT)
-            // This API never redirects: a redirect would replay the prompt elsewhere.
-            .redirect(reqwest::redirect::Policy::none())
-            .referer(false)
-            .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10)))
-            .read_timeout(self.read_timeout.unwrap_or(Duration::from_secs(120)))
-            .build()
-            .map_err(BuildError::Http)?;
+        let user_agent = match &self.user_agent_suffix {
+            None => HeaderValue::from_static(USER_AGENT),
+            Some(suffix) => HeaderValue::try_from(format!("{USER_AGENT} {suffix}"))
+                .map_err(|_| BuildError::InvalidUserAgent)?,
+        };
+        let identity =
+            HeaderMap::from_iter([(AUTHORIZATION, auth), (USER_AGENT_HEADER, user_agent)]);
+        let http = match self.http_client {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                // For the generated clients used directly ([`crate::V2::generated`]); the
+                // calls of this client set both on each request.
+                .default_headers(identity.clone())
+                // This API never redirects: a redirect would replay the prompt elsewhere.
+                .redirect(reqwest::redirect::Policy::none())
+                .referer(false)
+                .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10)))
+                .read_timeout(self.read_timeout.unwrap_or(Duration::from_secs(120)))
+                .build()
+                .map_err(BuildError::Http)?,
+        };
         Ok(Client {
             shared: Arc::new(Shared {
                 v1: crate::v1::Client::new_with_client(&base_url, http.clone()),
@@ -352,9 +425,12 @@ impl ClientBuilder {
                     request_timeout: self.request_timeout.unwrap_or(Duration::from_secs(60)),
                     max_response_bytes: self.max_response_bytes.unwrap_or(8 * 1024 * 1024),
                 },
+                identity: Arc::new(identity),
             }),
-            retry: self.retry.unwrap_or_default(),
-            deadline: None,
+            options: CallOptions {
+                retry: self.retry.unwrap_or_default(),
+                ..CallOptions::default()
+            },
         })
     }
 }

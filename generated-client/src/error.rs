@@ -8,6 +8,7 @@ use crate::WaitTarget;
 
 /// What the server said when it refused a request.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ApiFailure {
     /// The HTTP status; `None` only for the client-side budget, which answers before sending.
     pub status: Option<u16>,
@@ -153,6 +154,10 @@ pub enum Error {
         #[source]
         source: Box<Error>,
     },
+    /// The client could not be built (from [`BuildError`], for `?` in functions that return
+    /// [`Error`]).
+    #[error(transparent)]
+    Build(#[from] BuildError),
     /// The request was refused before sending (e.g. an empty prompt, a path parameter that no
     /// URL can carry).
     #[error("invalid request: {0}")]
@@ -310,6 +315,9 @@ pub enum BuildError {
         /// What is wrong with it.
         reason: String,
     },
+    /// The `User-Agent` suffix holds characters a header cannot carry.
+    #[error("the User-Agent suffix holds characters a header cannot carry")]
+    InvalidUserAgent,
     /// The project id cannot be a path segment (`.`, `..`).
     #[error("invalid project id: {0}")]
     InvalidProjectId(&'static str),

@@ -56,6 +56,9 @@ pub use api_v1::V1;
 pub use api_v2::V2;
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, USER_AGENT};
 pub use error::{ApiFailure, BuildError, Error};
+/// The HTTP client underneath, re-exported so that [`ClientBuilder::http_client`] and
+/// [`Client::with_extra_headers`] need no version of your own to match.
+pub use reqwest;
 pub use response::Response;
 pub use retry::RetryPolicy;
 pub use wait::{JobOutcome, LastSeen, WaitOptions, WaitTarget};

@@ -10,9 +10,10 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
-use reqwest::header::HeaderMap;
+use reqwest::header::{AUTHORIZATION, HeaderMap};
 use tracing::{Instrument, Span, field};
 
+use crate::client::CallOptions;
 use crate::operation::Operation;
 use crate::retry::{RetryPolicy, is_retryable_status, server_delay, write_not_acted_on};
 
@@ -41,6 +42,9 @@ pub(crate) struct Call {
     policy: RetryPolicy,
     limits: Limits,
     deadline: Option<Instant>,
+    /// The client's key and `User-Agent`, and the caller's extra headers.
+    identity: Arc<HeaderMap>,
+    extra_headers: Arc<HeaderMap>,
     record: Mutex<Record>,
 }
 
@@ -64,16 +68,18 @@ pub(crate) struct Record {
 impl Call {
     pub(crate) fn new(
         operation: Operation,
-        policy: RetryPolicy,
+        options: &CallOptions,
         limits: Limits,
-        deadline: Option<Duration>,
+        identity: Arc<HeaderMap>,
     ) -> Arc<Self> {
         Arc::new(Self {
             operation,
-            policy,
+            policy: options.retry.clone(),
             limits,
             // A deadline too far to represent is no deadline.
-            deadline: deadline.and_then(|d| Instant::now().checked_add(d)),
+            deadline: options.deadline.and_then(|d| Instant::now().checked_add(d)),
+            identity,
+            extra_headers: options.extra_headers.clone(),
             record: Mutex::new(Record::default()),
         })
     }
@@ -97,6 +103,7 @@ impl Call {
     ) -> reqwest::Result<reqwest::Response> {
         let mut schedule = self.policy.schedule();
         let mut pending = request;
+        self.stamp(pending.headers_mut());
         loop {
             let copy = pending.try_clone();
             *pending.timeout_mut() = self.attempt_timeout();
@@ -129,6 +136,22 @@ impl Call {
             tracing::debug!(?wait, "retrying");
             tokio::time::sleep(wait).await;
             pending = next;
+        }
+    }
+
+    /// Sets the caller's extra headers, then the key and (unless the caller gave one) the
+    /// `User-Agent`: whatever the extra headers hold, the client's key is the one sent.
+    fn stamp(&self, headers: &mut HeaderMap) {
+        for name in self.extra_headers.keys() {
+            headers.remove(name);
+        }
+        for (name, value) in self.extra_headers.iter() {
+            headers.append(name, value.clone());
+        }
+        for (name, value) in self.identity.iter() {
+            if name == AUTHORIZATION || !self.extra_headers.contains_key(name) {
+                headers.insert(name, value.clone());
+            }
         }
     }
 
