@@ -97,7 +97,11 @@ impl<'a> V1<'a> {
             .skip(skip)
             .take(take)
             .send();
-        let page = self.client.call(Operation::V1ListJobs, &[], send).await?;
+        let page = self
+            .client
+            .call_with_response(Operation::V1ListJobs, &[], send)
+            .await?
+            .into_inner();
         Ok(page.all_sessions)
     }
 

@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, USER_AGENT as USER_AGENT_HEADER};
 
+#[cfg(feature = "v1")]
 use crate::api_v1::V1;
 use crate::api_v2::V2;
 use crate::budget::Budget;
@@ -41,6 +42,7 @@ pub struct Client {
 struct Shared {
     project_id: String,
     base_url: String,
+    #[cfg(feature = "v1")]
     v1: crate::v1::Client,
     v2: crate::v2::Client,
     budget: Option<Budget>,
@@ -133,10 +135,12 @@ impl Client {
     }
 
     /// The v1 operations (deprecated by Mintlify): streamed runs and sessions.
+    #[cfg(feature = "v1")]
     pub fn v1(&self) -> V1<'_> {
         V1::new(self)
     }
 
+    #[cfg(feature = "v1")]
     pub(crate) fn generated_v1(&self) -> &crate::v1::Client {
         &self.shared.v1
     }
@@ -145,24 +149,9 @@ impl Client {
         &self.shared.v2
     }
 
-    /// Runs one generated call with this client's options, and turns its result into ours.
-    /// `ids` are the path values besides the project id (a job or session id).
-    pub(crate) async fn call<T, E, F>(
-        &self,
-        operation: Operation,
-        ids: &[&str],
-        send: F,
-    ) -> Result<T, Error>
-    where
-        E: ErrorBody,
-        F: Future<
-            Output = Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>,
-        >,
-    {
-        Ok(self.call_raw(operation, ids, send).await?.0.into_inner())
-    }
-
-    /// Like [`Client::call`], keeping the reply: status, headers and the body as received.
+    /// Runs one generated call with this client's options, and turns its result into ours,
+    /// keeping the reply: status, headers and the body as received. `ids` are the path values
+    /// besides the project id (a job or session id).
     pub(crate) async fn call_with_response<T, E, F>(
         &self,
         operation: Operation,
@@ -185,7 +174,7 @@ impl Client {
         ))
     }
 
-    /// Like [`Client::call`], keeping progenitor's reply (a v1 stream's body is still to be
+    /// Like [`Client::call_with_response`], keeping progenitor's reply (a v1 stream's body is still to be
     /// read) and what the attempts recorded.
     pub(crate) async fn call_raw<T, E, F>(
         &self,
@@ -416,6 +405,7 @@ impl ClientBuilder {
         };
         Ok(Client {
             shared: Arc::new(Shared {
+                #[cfg(feature = "v1")]
                 v1: crate::v1::Client::new_with_client(&base_url, http.clone()),
                 v2: crate::v2::Client::new_with_client(&base_url, http),
                 project_id,

@@ -118,6 +118,7 @@ pub enum Error {
         #[source]
         source: serde_json::Error,
     },
+    #[cfg(feature = "v1")]
     /// A v1 stream broke off before the run ended. The run goes on at Mintlify: wait for the
     /// session to learn the outcome ([`crate::V1::wait_for_session`]).
     #[error("the run's stream broke off{}: {source}", session_id.as_ref().map(|id| format!(" (session {id})")).unwrap_or_default())]
@@ -200,6 +201,7 @@ impl Error {
             Error::WaitDeadline { target, .. } | Error::WaitFailed { target, .. } => {
                 Some(target.clone())
             }
+            #[cfg(feature = "v1")]
             Error::Stream {
                 session_id: Some(id),
                 ..
@@ -266,6 +268,7 @@ fn describe_deadline(
                 Some(status) => format!("{target} is still {status} after {waited}"),
                 None => format!("{target} has no status after {waited}"),
             },
+            #[cfg(feature = "v1")]
             (None, crate::LastSeen::Session(_)) => {
                 format!("{target} has not halted after {waited}")
             }

@@ -38,6 +38,7 @@
 #![forbid(unsafe_code)]
 
 mod api_key;
+#[cfg(feature = "v1")]
 mod api_v1;
 mod api_v2;
 mod budget;
@@ -47,11 +48,13 @@ mod operation;
 mod reply;
 mod response;
 mod retry;
+#[cfg(feature = "v1")]
 pub mod stream;
 mod transport;
 mod wait;
 
 pub use api_key::ApiKey;
+#[cfg(feature = "v1")]
 pub use api_v1::V1;
 pub use api_v2::V2;
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, USER_AGENT};
@@ -69,6 +72,7 @@ pub use wait::{JobOutcome, LastSeen, WaitOptions, WaitTarget};
 #[rustfmt::skip]
 #[allow(missing_docs, clippy::all, clippy::pedantic, rustdoc::bare_urls)]
 #[path = "generated/v1.rs"]
+#[cfg(feature = "v1")]
 pub mod v1;
 
 /// The v2 agent API: background jobs that are polled, and follow-up messages.

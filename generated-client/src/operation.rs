@@ -2,9 +2,14 @@
 
 /// One operation of the agent API.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+// Without `v1`, every variant starts with `V2`: the names stay those of the API.
+#[allow(clippy::enum_variant_names)]
 pub(crate) enum Operation {
+    #[cfg(feature = "v1")]
     V1CreateJob,
+    #[cfg(feature = "v1")]
     V1GetJob,
+    #[cfg(feature = "v1")]
     V1ListJobs,
     V2CreateJob,
     V2GetJob,
@@ -15,8 +20,11 @@ impl Operation {
     /// The path template, as spans report it (never the filled-in path).
     pub(crate) fn path_template(self) -> &'static str {
         match self {
+            #[cfg(feature = "v1")]
             Operation::V1CreateJob => "/v1/agent/{projectId}/job",
+            #[cfg(feature = "v1")]
             Operation::V1GetJob => "/v1/agent/{projectId}/job/{id}",
+            #[cfg(feature = "v1")]
             Operation::V1ListJobs => "/v1/agent/{projectId}/jobs",
             Operation::V2CreateJob => "/v2/agent/{projectId}/job",
             Operation::V2GetJob => "/v2/agent/{projectId}/job/{id}",
@@ -27,9 +35,21 @@ impl Operation {
     /// Whether it starts agent work (and so counts against the hourly limit and must not be
     /// sent twice).
     pub(crate) fn is_write(self) -> bool {
-        matches!(
-            self,
-            Operation::V1CreateJob | Operation::V2CreateJob | Operation::V2SendMessage
-        )
+        match self {
+            #[cfg(feature = "v1")]
+            Operation::V1CreateJob => true,
+            Operation::V2CreateJob | Operation::V2SendMessage => true,
+            _ => false,
+        }
+    }
+
+    /// Whether its successful reply is a stream that lasts as long as the agent works (a v1
+    /// run), which the caller reads, rather than a JSON body read at once.
+    pub(crate) fn streams(self) -> bool {
+        #[cfg(feature = "v1")]
+        if self == Operation::V1CreateJob {
+            return true;
+        }
+        false
     }
 }

@@ -12,6 +12,7 @@ pub(crate) trait ErrorBody {
     fn message(self) -> Option<String>;
 }
 
+#[cfg(feature = "v1")]
 impl ErrorBody for crate::v1::types::ErrorBody {
     fn message(self) -> Option<String> {
         self.error

@@ -161,7 +161,7 @@ impl Call {
         let left = self
             .deadline
             .map(|deadline| deadline.saturating_duration_since(Instant::now()));
-        let own = (self.operation != Operation::V1CreateJob).then_some(self.limits.request_timeout);
+        let own = (!self.operation.streams()).then_some(self.limits.request_timeout);
         match (own, left) {
             (Some(own), Some(left)) => Some(own.min(left)),
             (own, left) => own.or(left),
@@ -174,7 +174,7 @@ impl Call {
     /// successful body is the caller's to read.
     async fn read_body(&self, response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
         let success = response.status().is_success();
-        if success && self.operation == Operation::V1CreateJob {
+        if success && self.operation.streams() {
             return Ok(response);
         }
         if !success {
@@ -300,6 +300,7 @@ async fn execute(
     call.send(http, request).instrument(span).await
 }
 
+#[cfg(feature = "v1")]
 impl ClientHooks for crate::v1::Client {
     async fn exec(
         &self,

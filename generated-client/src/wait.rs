@@ -169,6 +169,7 @@ pub enum LastSeen {
     /// A v2 job.
     Job(AgentJob),
     /// A v1 session.
+    #[cfg(feature = "v1")]
     Session(crate::v1::types::AgentSession),
 }
 
@@ -180,6 +181,7 @@ impl LastSeen {
                 JobStatus::Unknown(status) => Some(status),
                 _ => None,
             },
+            #[cfg(feature = "v1")]
             LastSeen::Session(session) => match session.hault_reason.as_ref()? {
                 crate::v1::types::HaltReason::Unknown(reason) => Some(reason),
                 _ => None,
