@@ -32,7 +32,7 @@ impl<'a> V1<'a> {
     /// println!("{}", transcript.text());
     /// # Ok(()) }
     /// ```
-    pub async fn create_job<R>(&self, request: R) -> Result<AgentRun, Error>
+    pub async fn create_job<R>(self, request: R) -> Result<AgentRun, Error>
     where
         R: TryInto<CreateJobRequest>,
         R::Error: std::fmt::Display,
@@ -65,12 +65,12 @@ impl<'a> V1<'a> {
     }
 
     /// One session. `GET /v1/agent/{projectId}/job/{id}`.
-    pub async fn get_job(&self, id: &str) -> Result<AgentSession, Error> {
+    pub async fn get_job(self, id: &str) -> Result<AgentSession, Error> {
         Ok(self.get_job_with_response(id).await?.into_inner())
     }
 
     /// [`V1::get_job`], with the reply: status, headers, request id, the body as sent.
-    pub async fn get_job_with_response(&self, id: &str) -> Result<Response<AgentSession>, Error> {
+    pub async fn get_job_with_response(self, id: &str) -> Result<Response<AgentSession>, Error> {
         let send = self
             .generated()
             .get_job()
@@ -84,7 +84,7 @@ impl<'a> V1<'a> {
 
     /// One page of sessions, newest first: `take` (1 to 100) after skipping `skip`.
     /// `GET /v1/agent/{projectId}/jobs`.
-    pub async fn list_jobs(&self, skip: u64, take: u64) -> Result<Vec<AgentSession>, Error> {
+    pub async fn list_jobs(self, skip: u64, take: u64) -> Result<Vec<AgentSession>, Error> {
         let take = std::num::NonZeroU64::new(take)
             .filter(|t| t.get() <= 100)
             .ok_or_else(|| {
@@ -109,7 +109,7 @@ impl<'a> V1<'a> {
     /// ends, also when its stream broke off. Transient errors do not end the wait; the deadline
     /// ends it with [`Error::WaitDeadline`] and the session as last seen.
     pub async fn wait_for_session(
-        &self,
+        self,
         id: &str,
         options: &WaitOptions,
     ) -> Result<AgentSession, Error> {

@@ -22,13 +22,13 @@ impl<'a> V2<'a> {
     }
 
     /// Starts a job; it comes back `active`. `POST /v2/agent/{projectId}/job`.
-    pub async fn create_job(&self, prompt: impl Into<String>) -> Result<AgentJob, Error> {
+    pub async fn create_job(self, prompt: impl Into<String>) -> Result<AgentJob, Error> {
         Ok(self.create_job_with_response(prompt).await?.into_inner())
     }
 
     /// [`V2::create_job`], with the reply: status, headers, request id, the body as sent.
     pub async fn create_job_with_response(
-        &self,
+        self,
         prompt: impl Into<String>,
     ) -> Result<Response<AgentJob>, Error> {
         let request = CreateJobRequest::builder().prompt(prompt.into());
@@ -44,12 +44,12 @@ impl<'a> V2<'a> {
     }
 
     /// The job as it is now. `GET /v2/agent/{projectId}/job/{id}`.
-    pub async fn get_job(&self, id: &str) -> Result<AgentJob, Error> {
+    pub async fn get_job(self, id: &str) -> Result<AgentJob, Error> {
         Ok(self.get_job_with_response(id).await?.into_inner())
     }
 
     /// [`V2::get_job`], with the reply: status, headers, request id, the body as sent.
-    pub async fn get_job_with_response(&self, id: &str) -> Result<Response<AgentJob>, Error> {
+    pub async fn get_job_with_response(self, id: &str) -> Result<Response<AgentJob>, Error> {
         let send = self
             .generated()
             .get_job()
@@ -64,7 +64,7 @@ impl<'a> V2<'a> {
     /// Gives a job a follow-up instruction; it becomes `active` again.
     /// `POST /v2/agent/{projectId}/job/{id}/message`.
     pub async fn send_message(
-        &self,
+        self,
         id: &str,
         prompt: impl Into<String>,
     ) -> Result<AgentJob, Error> {
@@ -76,7 +76,7 @@ impl<'a> V2<'a> {
 
     /// [`V2::send_message`], with the reply: status, headers, request id, the body as sent.
     pub async fn send_message_with_response(
-        &self,
+        self,
         id: &str,
         prompt: impl Into<String>,
     ) -> Result<Response<AgentJob>, Error> {
@@ -94,7 +94,7 @@ impl<'a> V2<'a> {
     }
 
     /// The job and the wait its reply asks for (`Retry-After`), if any.
-    async fn poll(&self, id: &str) -> Result<(AgentJob, Option<Duration>), Error> {
+    async fn poll(self, id: &str) -> Result<(AgentJob, Option<Duration>), Error> {
         let reply = self.get_job_with_response(id).await?;
         let asked = server_delay(reply.headers(), SystemTime::now());
         Ok((reply.into_inner(), asked))
@@ -118,7 +118,7 @@ impl<'a> V2<'a> {
     /// }
     /// # Ok(()) }
     /// ```
-    pub async fn wait(&self, id: &str, options: &WaitOptions) -> Result<JobOutcome, Error> {
+    pub async fn wait(self, id: &str, options: &WaitOptions) -> Result<JobOutcome, Error> {
         wait::until(
             WaitTarget::Job(id.to_owned()),
             options,
@@ -133,7 +133,7 @@ impl<'a> V2<'a> {
     /// ([`Error::target`]): [`Error::WaitDeadline`] when the deadline passed, else
     /// [`Error::WaitFailed`] with the poll's error inside.
     pub async fn create_and_wait(
-        &self,
+        self,
         prompt: impl Into<String>,
         options: &WaitOptions,
     ) -> Result<JobOutcome, Error> {
@@ -149,7 +149,7 @@ impl<'a> V2<'a> {
     /// Sends a follow-up and waits for the job to finish it; errors after the message was sent
     /// are as for [`V2::create_and_wait`].
     pub async fn send_message_and_wait(
-        &self,
+        self,
         id: &str,
         prompt: impl Into<String>,
         options: &WaitOptions,
@@ -159,7 +159,7 @@ impl<'a> V2<'a> {
     }
 
     /// A wait whose errors say that the job exists.
-    async fn wait_after_write(&self, id: &str, options: &WaitOptions) -> Result<JobOutcome, Error> {
+    async fn wait_after_write(self, id: &str, options: &WaitOptions) -> Result<JobOutcome, Error> {
         self.wait(id, options).await.map_err(|error| match error {
             Error::WaitDeadline { .. } => error,
             source => Error::WaitFailed {

@@ -237,6 +237,7 @@ pub struct ClientBuilder {
     allow_insecure_http: bool,
     user_agent_suffix: Option<String>,
     http_client: Option<reqwest::Client>,
+    http2_prior_knowledge: bool,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -317,6 +318,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Speaks HTTP/2 from the first byte, for a server that offers it without TLS (h2c), such
+    /// as the test kit. Over TLS, HTTP/2 is negotiated by itself (ALPN) and this is not needed:
+    /// many calls at once then share a few connections instead of opening one each.
+    pub fn http2_prior_knowledge(mut self) -> Self {
+        self.http2_prior_knowledge = true;
+        self
+    }
+
     /// Adds to the `User-Agent` of every request, after [`USER_AGENT`] and a space: your tool's
     /// name and version, so that Mintlify's logs can tell it apart.
     pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
@@ -391,17 +400,25 @@ impl ClientBuilder {
             HeaderMap::from_iter([(AUTHORIZATION, auth), (USER_AGENT_HEADER, user_agent)]);
         let http = match self.http_client {
             Some(http) => http,
-            None => reqwest::Client::builder()
-                // For the generated clients used directly ([`crate::V2::generated`]); the
-                // calls of this client set both on each request.
-                .default_headers(identity.clone())
-                // This API never redirects: a redirect would replay the prompt elsewhere.
-                .redirect(reqwest::redirect::Policy::none())
-                .referer(false)
-                .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10)))
-                .read_timeout(self.read_timeout.unwrap_or(Duration::from_secs(120)))
-                .build()
-                .map_err(BuildError::Http)?,
+            None => {
+                let builder = reqwest::Client::builder();
+                let builder = if self.http2_prior_knowledge {
+                    builder.http2_prior_knowledge()
+                } else {
+                    builder
+                };
+                builder
+                    // For the generated clients used directly ([`crate::V2::generated`]); the
+                    // calls of this client set both on each request.
+                    .default_headers(identity.clone())
+                    // This API never redirects: a redirect would replay the prompt elsewhere.
+                    .redirect(reqwest::redirect::Policy::none())
+                    .referer(false)
+                    .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10)))
+                    .read_timeout(self.read_timeout.unwrap_or(Duration::from_secs(120)))
+                    .build()
+                    .map_err(BuildError::Http)?
+            }
         };
         Ok(Client {
             shared: Arc::new(Shared {

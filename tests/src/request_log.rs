@@ -24,4 +24,6 @@ pub struct RequestRecord {
     pub request_id: String,
     /// When the request arrived, by the server's clock.
     pub at: DateTime<Utc>,
+    /// `HTTP/1.1` or `HTTP/2.0`.
+    pub version: String,
 }

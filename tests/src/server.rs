@@ -1,10 +1,11 @@
 //! Starting, reading and stopping a server.
 
 use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use axum::serve::ListenerExt;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
@@ -90,6 +91,11 @@ impl TestServer {
     /// Removes every scripted fault.
     pub fn clear_faults(&self) {
         lock(&self.state.faults).clear();
+    }
+
+    /// How many connections clients have opened so far (HTTP/2 carries many requests on one).
+    pub fn connections(&self) -> u64 {
+        self.state.connections.load(Ordering::Relaxed)
     }
 
     /// Every request received so far, in order of arrival.
@@ -235,8 +241,14 @@ impl ServerBuilder {
             faults: Mutex::new(Faults::default()),
             log: Mutex::new(Vec::new()),
             requests_seen: AtomicU64::new(0),
+            connections: AtomicU64::new(0),
         });
         let app = router(state.clone());
+        let counted = state.clone();
+        // HTTP/1.1 and, with prior knowledge, HTTP/2 in clear text (h2c) on the same port.
+        let listener = listener.tap_io(move |_| {
+            counted.connections.fetch_add(1, Ordering::Relaxed);
+        });
         let (shutdown, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app)

@@ -20,6 +20,8 @@ pub struct AppState {
     pub log: Mutex<Vec<RequestRecord>>,
     /// Numbers the `x-request-id` of answers.
     pub requests_seen: AtomicU64,
+    /// Connections accepted so far.
+    pub connections: AtomicU64,
 }
 
 /// The handle handlers get.

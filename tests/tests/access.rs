@@ -434,6 +434,7 @@ async fn the_request_log_records_every_answer() {
             status,
             request_id: format!("req_{n:06}"),
             at,
+            version: "HTTP/1.1".to_owned(),
         }
     };
     assert_eq!(

@@ -58,6 +58,7 @@ pub async fn log_request(
             status: 0,
             request_id: request_id.clone(),
             at: state.clock.now(),
+            version: format!("{:?}", request.version()),
         });
         LogEntry(log.len() - 1)
     };
