@@ -1,6 +1,6 @@
 //! The v1 operations through a [`Client`]: streamed runs and sessions (deprecated by Mintlify).
 
-use futures::Stream;
+use futures::{FutureExt, Stream};
 
 use crate::operation::Operation;
 use crate::stream::{AgentRun, Protocol};
@@ -113,7 +113,13 @@ impl<'a> V1<'a> {
         id: &str,
         options: &WaitOptions,
     ) -> Result<AgentSession, Error> {
-        let poll = || async { Ok((self.get_job(id).await?, None)) };
+        let waiter = self.client.session_polls().register(id);
+        let poll = |max_age| {
+            let (client, id) = (self.client.clone(), id.to_owned());
+            waiter.poll(max_age, move || {
+                async move { Ok((client.v1().get_job(&id).await?, None)) }.boxed()
+            })
+        };
         wait::until(
             WaitTarget::Session(id.to_owned()),
             options,
@@ -127,7 +133,7 @@ impl<'a> V1<'a> {
     /// Every session of the project, newest first, fetched `page_size` (1 to 100) at a time as
     /// the stream is read. An error ends the stream.
     pub fn list_all(
-        &self,
+        self,
         page_size: u64,
     ) -> impl Stream<Item = Result<AgentSession, Error>> + Send + 'a {
         struct Pages<'a> {
@@ -137,7 +143,7 @@ impl<'a> V1<'a> {
             ended: bool,
         }
         let state = Pages {
-            api: *self,
+            api: self,
             skip: 0,
             page: Vec::new().into_iter(),
             ended: false,

@@ -2,10 +2,11 @@
 
 use std::time::{Duration, SystemTime};
 
-use futures::Stream;
+use futures::{FutureExt, Stream};
 
 use crate::operation::Operation;
 use crate::retry::server_delay;
+use crate::shared_poll::{Polled, Registration};
 use crate::v2::types::{AgentJob, CreateJobRequest, SendMessageRequest};
 use crate::wait::{self, JobOutcome, LastSeen, Poller, WaitOptions, WaitTarget, ends_wait};
 use crate::{Client, Error, Response};
@@ -93,6 +94,21 @@ impl<'a> V2<'a> {
             .await
     }
 
+    /// A poll that other waiters on the same job in this client may share.
+    async fn shared_poll(
+        self,
+        waiter: &Registration<AgentJob>,
+        id: &str,
+        max_age: Duration,
+    ) -> Polled<AgentJob> {
+        let (client, id) = (self.client.clone(), id.to_owned());
+        waiter
+            .poll(max_age, move || {
+                async move { client.v2().poll(&id).await }.boxed()
+            })
+            .await
+    }
+
     /// The job and the wait its reply asks for (`Retry-After`), if any.
     async fn poll(self, id: &str) -> Result<(AgentJob, Option<Duration>), Error> {
         let reply = self.get_job_with_response(id).await?;
@@ -119,10 +135,11 @@ impl<'a> V2<'a> {
     /// # Ok(()) }
     /// ```
     pub async fn wait(self, id: &str, options: &WaitOptions) -> Result<JobOutcome, Error> {
+        let waiter = self.client.job_polls().register(id);
         wait::until(
             WaitTarget::Job(id.to_owned()),
             options,
-            || self.poll(id),
+            |max_age| self.shared_poll(&waiter, id, max_age),
             JobOutcome::from_final,
             LastSeen::Job,
         )
@@ -173,12 +190,13 @@ impl<'a> V2<'a> {
     /// appears, …), ending after a final state; for progress displays. A transient error is
     /// polled through; an error that ends the wait, or the deadline, is the last item.
     pub fn watch(
-        &self,
+        self,
         id: &str,
         options: &WaitOptions,
     ) -> impl Stream<Item = Result<AgentJob, Error>> + Send + 'a {
         struct Watch<'a> {
             api: V2<'a>,
+            waiter: Registration<AgentJob>,
             id: String,
             poller: Poller,
             last: Option<AgentJob>,
@@ -188,7 +206,8 @@ impl<'a> V2<'a> {
             ended: bool,
         }
         let state = Watch {
-            api: *self,
+            api: self,
+            waiter: self.client.job_polls().register(id),
             id: id.to_owned(),
             poller: Poller::new(options),
             last: None,
@@ -205,7 +224,9 @@ impl<'a> V2<'a> {
                 let polled = if std::mem::take(&mut watch.first)
                     || watch.poller.pause(watch.asked.take()).await
                 {
-                    watch.poller.poll(watch.api.poll(&watch.id)).await
+                    let max_age = watch.poller.max_age();
+                    let poll = watch.api.shared_poll(&watch.waiter, &watch.id, max_age);
+                    watch.poller.poll(poll).await
                 } else {
                     None
                 };

@@ -12,6 +12,7 @@ use crate::budget::Budget;
 use crate::operation::Operation;
 use crate::reply::{self, ErrorBody};
 use crate::response::Response;
+use crate::shared_poll::PollHub;
 use crate::transport::{self, Call, Limits, Record};
 use crate::{ApiKey, BuildError, Error, RetryPolicy};
 
@@ -49,6 +50,10 @@ struct Shared {
     limits: Limits,
     /// `Authorization` (sensitive) and `User-Agent`, set on every request of a call.
     identity: Arc<HeaderMap>,
+    /// Polls shared by the waits on one job, or one session.
+    job_polls: PollHub<crate::v2::types::AgentJob>,
+    #[cfg(feature = "v1")]
+    session_polls: PollHub<crate::v1::types::AgentSession>,
 }
 
 /// What a [`Client`] derived by `with_*` changes for its calls.
@@ -143,6 +148,15 @@ impl Client {
     #[cfg(feature = "v1")]
     pub(crate) fn generated_v1(&self) -> &crate::v1::Client {
         &self.shared.v1
+    }
+
+    pub(crate) fn job_polls(&self) -> &PollHub<crate::v2::types::AgentJob> {
+        &self.shared.job_polls
+    }
+
+    #[cfg(feature = "v1")]
+    pub(crate) fn session_polls(&self) -> &PollHub<crate::v1::types::AgentSession> {
+        &self.shared.session_polls
     }
 
     pub(crate) fn generated_v2(&self) -> &crate::v2::Client {
@@ -417,7 +431,7 @@ impl ClientBuilder {
                     .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10)))
                     .read_timeout(self.read_timeout.unwrap_or(Duration::from_secs(120)))
                     .build()
-                    .map_err(BuildError::Http)?
+                    .map_err(|e| BuildError::Http(e.into()))?
             }
         };
         Ok(Client {
@@ -433,6 +447,9 @@ impl ClientBuilder {
                     max_response_bytes: self.max_response_bytes.unwrap_or(8 * 1024 * 1024),
                 },
                 identity: Arc::new(identity),
+                job_polls: PollHub::default(),
+                #[cfg(feature = "v1")]
+                session_polls: PollHub::default(),
             }),
             options: CallOptions {
                 retry: self.retry.unwrap_or_default(),

@@ -1,5 +1,6 @@
 //! One error type for every call, keyed by what went wrong, and the error of building a client.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -41,8 +42,9 @@ impl std::fmt::Display for ApiFailure {
 }
 
 /// Why a call failed. Match on the kind; every kind that comes from a reply keeps its status,
-/// the server's message and the request id.
-#[derive(Debug, thiserror::Error)]
+/// the server's message and the request id. Cheap to clone (the transport's errors are shared),
+/// so that one poll's result can serve many waiters.
+#[derive(Clone, Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// 400: the request does not fit the API.
@@ -96,14 +98,14 @@ pub enum Error {
     Connection {
         /// The transport's error.
         #[source]
-        source: reqwest::Error,
+        source: Arc<reqwest::Error>,
     },
     /// The connect, read or per-call deadline passed.
     #[error("timed out: {source}")]
     Timeout {
         /// The transport's error.
         #[source]
-        source: reqwest::Error,
+        source: Arc<reqwest::Error>,
     },
     /// A successful status with a body that is not what the API documents.
     #[error("invalid response body (HTTP {status}): {source}")]
@@ -116,7 +118,7 @@ pub enum Error {
         request_id: Option<String>,
         /// Why it did not parse.
         #[source]
-        source: serde_json::Error,
+        source: Arc<serde_json::Error>,
     },
     #[cfg(feature = "v1")]
     /// A v1 stream broke off before the run ended. The run goes on at Mintlify: wait for the
@@ -129,7 +131,7 @@ pub enum Error {
         partial: Box<crate::stream::Transcript>,
         /// The transport's error.
         #[source]
-        source: reqwest::Error,
+        source: Arc<reqwest::Error>,
     },
     /// A wait passed its deadline before the job (or session) reached a final state. The job
     /// goes on at Mintlify: wait for it again with its id.
@@ -298,7 +300,7 @@ pub(crate) fn rounded(duration: Duration) -> String {
 }
 
 /// Why a [`crate::Client`] could not be built.
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum BuildError {
     /// A required environment variable is not set.
@@ -326,7 +328,7 @@ pub enum BuildError {
     InvalidProjectId(&'static str),
     /// The HTTP client could not be built (e.g. no TLS backend).
     #[error("cannot build the HTTP client: {0}")]
-    Http(#[source] reqwest::Error),
+    Http(#[source] Arc<reqwest::Error>),
 }
 
 #[cfg(test)]

@@ -48,6 +48,7 @@ mod operation;
 mod reply;
 mod response;
 mod retry;
+mod shared_poll;
 #[cfg(feature = "v1")]
 pub mod stream;
 mod transport;

@@ -70,16 +70,20 @@ async fn convert<E: ErrorBody>(error: Generated<E>, record: &Record) -> Error {
                 status: status.unwrap_or_default(),
                 body: body.slice(..body.len().min(ERROR_BODY_LIMIT)),
                 request_id: record.request_id.clone(),
-                source,
+                source: source.into(),
             },
         },
         Generated::CommunicationError(source)
         | Generated::ResponseBodyError(source)
         | Generated::InvalidUpgrade(source) => {
             if source.is_timeout() {
-                Error::Timeout { source }
+                Error::Timeout {
+                    source: source.into(),
+                }
             } else {
-                Error::Connection { source }
+                Error::Connection {
+                    source: source.into(),
+                }
             }
         }
         Generated::InvalidRequest(message) | Generated::Custom(message) => {

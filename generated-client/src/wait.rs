@@ -205,6 +205,8 @@ pub(crate) struct Poller {
     deadline: Option<tokio::time::Instant>,
     /// The deadline has been reached: the poll just made was the last.
     last_poll: bool,
+    /// The pause before the poll about to be made (zero before the first).
+    last_pause: Duration,
 }
 
 impl Poller {
@@ -217,7 +219,14 @@ impl Poller {
             started,
             deadline: options.deadline.and_then(|d| started.checked_add(d)),
             last_poll: false,
+            last_pause: Duration::ZERO,
         }
+    }
+
+    /// How old a result shared with other waiters may be for this one: half its pause, so
+    /// that sharing never makes it see a change more than half an interval later.
+    pub(crate) fn max_age(&self) -> Duration {
+        self.last_pause / 2
     }
 
     pub(crate) fn waited(&self) -> Duration {
@@ -255,6 +264,7 @@ impl Poller {
         }
         // tokio clamps a sleep too long to represent; nothing here can overflow.
         tokio::time::sleep(wait).await;
+        self.last_pause = wait;
         true
     }
 
@@ -286,7 +296,8 @@ impl Poller {
 
 /// Polls until `finish` gives the final result: transient errors are polled through, others end
 /// the wait, and the deadline (which also cuts off a poll in flight) ends it with
-/// [`Error::WaitDeadline`] carrying what was last seen.
+/// [`Error::WaitDeadline`] carrying what was last seen. `poll` is given how old a shared result
+/// may be ([`Poller::max_age`]).
 pub(crate) async fn until<T, U, F, Fut>(
     target: WaitTarget,
     options: &WaitOptions,
@@ -295,14 +306,14 @@ pub(crate) async fn until<T, U, F, Fut>(
     seen: impl Fn(T) -> LastSeen,
 ) -> Result<U, Error>
 where
-    F: FnMut() -> Fut,
+    F: FnMut(Duration) -> Fut,
     Fut: Future<Output = Result<(T, Option<Duration>), Error>>,
 {
     let mut poller = Poller::new(options);
     let mut last = None;
     let mut last_error = None;
     loop {
-        let asked = match poller.poll(poll()).await {
+        let asked = match poller.poll(poll(poller.max_age())).await {
             None => break,
             Some(Ok((value, asked))) => {
                 if let Some(done) = finish(&value) {

@@ -389,3 +389,42 @@ async fn sessions_are_listed_across_pages() {
         .collect();
     assert_eq!(pages, ["skip=0&take=3", "skip=3&take=3", "skip=6&take=3"]);
 }
+
+#[tokio::test]
+async fn waiters_on_the_same_job_share_one_poll_per_interval() {
+    let server = TestServer::builder()
+        .lifecycle(JobLifecycle {
+            polls: None,
+            after: Some(Duration::from_millis(600)),
+        })
+        .start()
+        .await
+        .unwrap();
+    let client = client_for(&server);
+    let id = client.v2().create_job("x").await.unwrap().id.unwrap();
+    let options = quick();
+    let waits = futures::future::join_all((0..50).map(|_| client.v2().wait(&id, &options)));
+    let watches = futures::future::join_all(
+        (0..10).map(|_| client.v2().watch(&id, &options).collect::<Vec<_>>()),
+    );
+    let (waits, watches) = tokio::join!(waits, watches);
+    assert!(
+        waits
+            .iter()
+            .all(|w| matches!(w, Ok(JobOutcome::Completed(_))))
+    );
+    for changes in &watches {
+        let last = changes.last().unwrap().as_ref().unwrap();
+        assert_eq!(last.status, Some(JobStatus::Completed));
+    }
+    // 60 waiters polling every 20 ms for 600 ms would send about 1,800 requests alone.
+    let polls = count(&server, Operation::V2GetJob);
+    assert!(polls <= 70, "{polls} polls for 60 waiters");
+    assert!(polls >= 15, "{polls}: about one per interval");
+
+    // A plain read is never served from a shared poll.
+    let before = count(&server, Operation::V2GetJob);
+    client.v2().get_job(&id).await.unwrap();
+    client.v2().get_job(&id).await.unwrap();
+    assert_eq!(count(&server, Operation::V2GetJob), before + 2);
+}

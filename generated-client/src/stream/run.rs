@@ -110,7 +110,7 @@ impl AgentRun {
                     return Err(Error::Stream {
                         session_id: self.session_id,
                         partial: Box::new(transcript),
-                        source,
+                        source: source.into(),
                     });
                 }
                 Err(_) => {}
