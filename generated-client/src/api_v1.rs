@@ -4,7 +4,7 @@ use futures::{FutureExt, Stream};
 
 use crate::operation::Operation;
 use crate::stream::{AgentRun, Protocol};
-use crate::v1::types::{AgentSession, CreateJobRequest};
+use crate::v1::types::{AgentSession, CreateJobRequest, Message, MessageRole};
 use crate::wait::{self, LastSeen, WaitOptions, WaitTarget};
 use crate::{Client, Error, Response};
 
@@ -62,6 +62,28 @@ impl<'a> V1<'a> {
             protocol,
             response.into_inner().into_inner(),
         ))
+    }
+
+    /// Starts a run for one task, with the defaults (the default branch and model, no draft):
+    /// [`V1::create_job`] without building the request. An empty or blank task is refused
+    /// before sending.
+    ///
+    /// ```no_run
+    /// # async fn run(client: mintlify_agent::Client) -> Result<(), mintlify_agent::Error> {
+    /// let transcript = client.v1().run("Fix the broken links").await?.collect().await?;
+    /// println!("{}", transcript.text());
+    /// # Ok(()) }
+    /// ```
+    pub async fn run(self, task: impl Into<String>) -> Result<AgentRun, Error> {
+        let task = task.into();
+        if task.trim().is_empty() {
+            return Err(Error::InvalidRequest("the task is empty".to_owned()));
+        }
+        let request = CreateJobRequest::builder().messages(vec![Message {
+            role: MessageRole::User,
+            content: task,
+        }]);
+        self.create_job(request).await
     }
 
     /// One session. `GET /v1/agent/{projectId}/job/{id}`.

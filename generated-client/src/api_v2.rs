@@ -32,7 +32,7 @@ impl<'a> V2<'a> {
         self,
         prompt: impl Into<String>,
     ) -> Result<Response<AgentJob>, Error> {
-        let request = CreateJobRequest::builder().prompt(prompt.into());
+        let request = CreateJobRequest::builder().prompt(prompt_text(prompt)?);
         let send = self
             .generated()
             .create_job()
@@ -81,7 +81,7 @@ impl<'a> V2<'a> {
         id: &str,
         prompt: impl Into<String>,
     ) -> Result<Response<AgentJob>, Error> {
-        let request = SendMessageRequest::builder().prompt(prompt.into());
+        let request = SendMessageRequest::builder().prompt(prompt_text(prompt)?);
         let send = self
             .generated()
             .send_message()
@@ -140,7 +140,7 @@ impl<'a> V2<'a> {
             WaitTarget::Job(id.to_owned()),
             options,
             |max_age| self.shared_poll(&waiter, id, max_age),
-            JobOutcome::from_final,
+            |job| options.outcome(job),
             LastSeen::Job,
         )
         .await
@@ -197,6 +197,7 @@ impl<'a> V2<'a> {
         struct Watch<'a> {
             api: V2<'a>,
             waiter: Registration<AgentJob>,
+            options: WaitOptions,
             id: String,
             poller: Poller,
             last: Option<AgentJob>,
@@ -208,6 +209,7 @@ impl<'a> V2<'a> {
         let state = Watch {
             api: self,
             waiter: self.client.job_polls().register(id),
+            options: options.clone(),
             id: id.to_owned(),
             poller: Poller::new(options),
             last: None,
@@ -243,7 +245,7 @@ impl<'a> V2<'a> {
                     Some(Ok((job, asked))) => {
                         watch.asked = asked;
                         watch.last_error = None;
-                        watch.ended = JobOutcome::from_final(&job).is_some();
+                        watch.ended = watch.options.outcome(&job).is_some();
                         let changed = watch.last.as_ref().is_none_or(|last| !same(last, &job));
                         watch.last = Some(job.clone());
                         if changed || watch.ended {
@@ -268,6 +270,15 @@ impl<'a> V2<'a> {
     pub fn generated(&self) -> &'a crate::v2::Client {
         self.client.generated_v2()
     }
+}
+
+/// The prompt, unless it is empty or blank: the agent would have nothing to do.
+fn prompt_text(prompt: impl Into<String>) -> Result<String, Error> {
+    let prompt = prompt.into();
+    if prompt.trim().is_empty() {
+        return Err(Error::InvalidRequest("the prompt is empty".to_owned()));
+    }
+    Ok(prompt)
 }
 
 /// Whether two polls saw the same job.

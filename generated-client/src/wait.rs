@@ -31,6 +31,8 @@ pub struct WaitOptions {
     pub(crate) factor: f32,
     pub(crate) jitter: bool,
     pub(crate) deadline: Option<Duration>,
+    /// Job statuses this client does not know that the caller says are final.
+    pub(crate) also_final: Vec<String>,
 }
 
 impl Default for WaitOptions {
@@ -41,6 +43,7 @@ impl Default for WaitOptions {
             factor: 1.5,
             jitter: true,
             deadline: Some(Duration::from_secs(30 * 60)),
+            also_final: Vec::new(),
         }
     }
 }
@@ -76,6 +79,29 @@ impl WaitOptions {
         self
     }
 
+    /// Treats a job status this client does not know (yet) as final: the wait ends with
+    /// [`JobOutcome::Other`] when a job reports it, instead of polling on until the deadline.
+    ///
+    /// ```
+    /// # use mintlify_agent::WaitOptions;
+    /// let options = WaitOptions::default().also_final("cancelled");
+    /// # let _ = options;
+    /// ```
+    pub fn also_final(mut self, status: impl Into<String>) -> Self {
+        self.also_final.push(status.into());
+        self
+    }
+
+    /// The outcome of `job` if its status ends the wait.
+    pub(crate) fn outcome(&self, job: &AgentJob) -> Option<JobOutcome> {
+        match &job.status {
+            Some(JobStatus::Unknown(status)) if self.also_final.contains(status) => {
+                Some(JobOutcome::Other(job.clone()))
+            }
+            _ => JobOutcome::from_final(job),
+        }
+    }
+
     /// Waits for as long as it takes.
     pub fn no_deadline(mut self) -> Self {
         self.deadline = None;
@@ -99,6 +125,7 @@ impl WaitOptions {
 
 /// How a job ended.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub enum JobOutcome {
     /// `completed`: see `pr_link` for the pull request, if files changed.
     Completed(AgentJob),
@@ -106,20 +133,29 @@ pub enum JobOutcome {
     Archived(AgentJob),
     /// `failed`: the agent hit an error it could not recover from.
     Failed(AgentJob),
+    /// A status this client does not know, which the caller declared final
+    /// ([`WaitOptions::also_final`]); `status` holds it.
+    Other(AgentJob),
 }
 
 impl JobOutcome {
     /// The job as last seen.
     pub fn job(&self) -> &AgentJob {
         match self {
-            JobOutcome::Completed(job) | JobOutcome::Archived(job) | JobOutcome::Failed(job) => job,
+            JobOutcome::Completed(job)
+            | JobOutcome::Archived(job)
+            | JobOutcome::Failed(job)
+            | JobOutcome::Other(job) => job,
         }
     }
 
     /// The job, owned.
     pub fn into_job(self) -> AgentJob {
         match self {
-            JobOutcome::Completed(job) | JobOutcome::Archived(job) | JobOutcome::Failed(job) => job,
+            JobOutcome::Completed(job)
+            | JobOutcome::Archived(job)
+            | JobOutcome::Failed(job)
+            | JobOutcome::Other(job) => job,
         }
     }
 

@@ -266,3 +266,28 @@ async fn a_response_keeps_status_headers_request_id_and_every_field_as_sent() {
         .unwrap();
     assert!(String::from_utf8_lossy(sent.body()).contains("x_testkit_extra"));
 }
+
+#[tokio::test]
+async fn blank_prompts_and_tasks_are_refused_before_sending() {
+    let server = TestServer::start().await.unwrap();
+    let client = client_for(&server);
+    for blank in ["", " ", "\n\t "] {
+        for error in [
+            client.v2().create_job(blank).await.unwrap_err(),
+            client.v2().send_message("job_1", blank).await.unwrap_err(),
+            client.v1().run(blank).await.unwrap_err(),
+        ] {
+            assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");
+        }
+    }
+    assert!(server.requests().is_empty());
+    let transcript = client
+        .v1()
+        .run("Fix the broken links")
+        .await
+        .unwrap()
+        .collect()
+        .await
+        .unwrap();
+    assert!(!transcript.text().is_empty());
+}

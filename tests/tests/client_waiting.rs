@@ -428,3 +428,22 @@ async fn waiters_on_the_same_job_share_one_poll_per_interval() {
     client.v2().get_job(&id).await.unwrap();
     assert_eq!(count(&server, Operation::V2GetJob), before + 2);
 }
+
+#[tokio::test]
+async fn a_status_declared_final_ends_the_wait_as_other() {
+    let server = server(1_000).await;
+    let client = client_for(&server);
+    let id = client.v2().create_job("x").await.unwrap().id.unwrap();
+    server.inject(Fault::new(FaultKind::UnknownStatus("cancelled".into())).on(Operation::V2GetJob));
+    let started = Instant::now();
+    let outcome = client
+        .v2()
+        .wait(&id, &quick().also_final("cancelled"))
+        .await
+        .unwrap();
+    assert!(started.elapsed() < Duration::from_secs(1));
+    let JobOutcome::Other(job) = &outcome else {
+        panic!("{outcome:?}")
+    };
+    assert_eq!(job.status, Some(JobStatus::Unknown("cancelled".into())));
+}
