@@ -10,7 +10,8 @@
 //!    `operationId`s, closed objects);
 //! 4. `limits`: shapes progenitor would panic on are refused with the operation's name;
 //! 5. `progenitor_run`: progenitor's builder-style generator, panics caught;
-//! 6. `rewrite`: open string enums (`Unknown(String)`), no 15 s-timeout constructor;
+//! 6. `rewrite`: open string enums (`Unknown(String)`), no 15 s-timeout constructor, and a
+//!    module-local path-segment encoder that encodes everything but RFC 3986's unreserved bytes;
 //! 7. `render`: `prettyplease` and the "generated" header.
 //!
 //! The output depends on nothing but the spec's bytes and the spec name given for the header.

@@ -151,6 +151,27 @@ fn generated_code_has_open_enums_and_no_timeout_constructor() {
 }
 
 #[test]
+fn generated_code_encodes_path_segments_with_its_own_strict_encoder() {
+    for name in ["v1.yaml", "v2.yaml"] {
+        let source = generate_from_str(Path::new("x"), &spec_text(name), name).unwrap();
+        assert!(
+            source.contains(
+                "use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};"
+            ),
+            "{name}: progenitor's encoder is still imported"
+        );
+        assert_eq!(
+            source
+                .matches("\nfn encode_path(segment: &str) -> ::std::string::String {")
+                .count(),
+            1,
+            "{name}"
+        );
+        assert!(source.contains("encode_path(& id.to_string())"), "{name}");
+    }
+}
+
+#[test]
 fn a_schema_progenitor_cannot_handle_is_blamed_on_the_components() {
     let text = spec_text("v2.yaml").replace(
         "    ErrorBody:\n      type: object",

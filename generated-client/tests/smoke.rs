@@ -403,3 +403,117 @@ fn open_enums_round_trip_known_and_unknown_values() {
         "a number is still not a status"
     );
 }
+
+/// Answers any request with a body both clients accept, and records its path as sent.
+async fn record_raw_path(State(seen): State<Seen>, uri: axum::http::Uri) -> impl IntoResponse {
+    seen.push(uri.path().to_owned(), Value::Null);
+    if uri.path().starts_with("/v1/") {
+        Json(json!({ "sessionId": "sess_1" }))
+    } else {
+        Json(job("job_1", "active"))
+    }
+}
+
+/// Reverses percent-encoding; `None` on a malformed escape or bytes that are not UTF-8.
+fn percent_decode(raw: &str) -> Option<String> {
+    let mut bytes = Vec::new();
+    let mut rest = raw.as_bytes();
+    while let Some((&first, tail)) = rest.split_first() {
+        if first == b'%' {
+            let hex = std::str::from_utf8(tail.get(..2)?).ok()?;
+            bytes.push(u8::from_str_radix(hex, 16).ok()?);
+            rest = &tail[2..];
+        } else {
+            bytes.push(first);
+            rest = tail;
+        }
+    }
+    String::from_utf8(bytes).ok()
+}
+
+/// `raw` has the segments of `template`, and each `{parameter}` segment decodes to `value`.
+fn assert_in_own_segments(template: &str, raw: &str, value: &str) {
+    let expected: Vec<&str> = template.split('/').collect();
+    let got: Vec<&str> = raw.split('/').collect();
+    assert_eq!(
+        got.len(),
+        expected.len(),
+        "{value:?} was sent as {raw}, not in the segments of {template}"
+    );
+    for (segment, template_segment) in got.iter().zip(&expected) {
+        if template_segment.starts_with('{') {
+            assert_eq!(percent_decode(segment).as_deref(), Some(value), "{raw}");
+            assert!(
+                segment
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-._~%".contains(&b)),
+                "{value:?} was sent as {segment}"
+            );
+        } else {
+            assert_eq!(segment, template_segment, "{raw}");
+        }
+    }
+}
+
+/// Path values never leave their segment: not through `\` (read as `/` by URL parsers), `/`,
+/// `?`, `#`, escapes, control characters or non-ASCII. (`.`, `..` and empty values are refused
+/// by the hand-written layer; no encoding can keep them from being dot segments.)
+#[tokio::test]
+async fn path_values_stay_in_their_own_segment() {
+    let seen = Seen::default();
+    let app = Router::new()
+        .fallback(record_raw_path)
+        .with_state(seen.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let v1 = v1::Client::new_with_client(&base, http(KEY));
+    let v2 = v2::Client::new_with_client(&base, http(KEY));
+
+    let hostile = [
+        r"..\..\..\..\v1\agent\other\jobs",
+        r"a\b",
+        "../x",
+        "a/b?c#d",
+        "%5C",
+        "%2e%2e",
+        "é",
+        "\u{0}\t\r\n\u{7f}",
+        "a b",
+        "!$&'()*+,;=:@[]{}|^`\"<>",
+        "job_1",
+    ];
+    for value in hostile {
+        v1.get_job()
+            .project_id(value)
+            .id(value)
+            .send()
+            .await
+            .unwrap();
+        v2.get_job()
+            .project_id(value)
+            .id(value)
+            .send()
+            .await
+            .unwrap();
+        v2.send_message()
+            .project_id(value)
+            .id(value)
+            .body(v2::types::SendMessageRequest::builder().prompt("x"))
+            .send()
+            .await
+            .unwrap();
+        let seen = seen.all();
+        let [.., (v1_get, _), (v2_get, _), (v2_message, _)] = seen.as_slice() else {
+            panic!("{seen:?}")
+        };
+        assert_in_own_segments("/v1/agent/{projectId}/job/{id}", v1_get, value);
+        assert_in_own_segments("/v2/agent/{projectId}/job/{id}", v2_get, value);
+        assert_in_own_segments("/v2/agent/{projectId}/job/{id}/message", v2_message, value);
+    }
+    // The issue's example, byte for byte.
+    assert_eq!(
+        seen.all()[1].0,
+        "/v2/agent/..%5C..%5C..%5C..%5Cv1%5Cagent%5Cother%5Cjobs/job/..%5C..%5C..%5C..%5Cv1%5Cagent%5Cother%5Cjobs"
+    );
+}

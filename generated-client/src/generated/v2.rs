@@ -4,7 +4,25 @@
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
+/// Percent-encodes `segment` so that it fills exactly one URL path segment and decodes back to
+/// itself: every byte but RFC 3986's unreserved ones (ASCII letters and digits, `-`, `.`, `_`,
+/// `~`) becomes `%XX`. Progenitor's own encoder leaves `\` alone, which URL parsers read as `/`.
+#[allow(dead_code)]
+fn encode_path(segment: &str) -> ::std::string::String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut encoded = ::std::string::String::with_capacity(segment.len());
+    for &byte in segment.as_bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            encoded.push(::std::primitive::char::from(byte));
+        } else {
+            encoded.push('%');
+            encoded.push(::std::primitive::char::from(HEX[usize::from(byte >> 4)]));
+            encoded.push(::std::primitive::char::from(HEX[usize::from(byte & 0x0F)]));
+        }
+    }
+    encoded
+}
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
