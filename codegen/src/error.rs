@@ -62,6 +62,25 @@ pub enum Error {
         reason: String,
     },
 
+    /// Schemas under `components.schemas` are aliases of each other in a cycle (each is a bare
+    /// `$ref` to the next or has it as an `allOf`/`oneOf`/`anyOf` member): progenitor's code for
+    /// them compiles but its deserializer recurses without reading input until the stack
+    /// overflows. Recursion through an object property or array item is fine.
+    #[error(
+        "{}: `components.schemas`: {} is a cycle of pure aliases (each schema is only a `$ref` to \
+         the next, or has it as an `allOf`/`oneOf`/`anyOf` member), so the generated deserializer \
+         would call itself without reading input until the stack overflows; make one hop an \
+         object property or array item",
+        path.display(),
+        arrows(cycle)
+    )]
+    AliasCycle {
+        /// The spec file.
+        path: PathBuf,
+        /// The schemas' names, from one of them round to itself (`["A", "B", "A"]`).
+        cycle: Vec<String>,
+    },
+
     /// Progenitor refused or failed on the document as a whole.
     #[error("{}: progenitor failed: {message}", path.display())]
     Generate {
@@ -91,6 +110,7 @@ impl Error {
             | Error::Invalid { path, .. }
             | Error::Unsupported { path, .. }
             | Error::UnsupportedSchemas { path, .. }
+            | Error::AliasCycle { path, .. }
             | Error::Generate { path, .. }
             | Error::Internal { path, .. } => path,
         }
@@ -104,4 +124,13 @@ fn position(line: Option<usize>, column: Option<usize>) -> String {
         (Some(line), None) => line.to_string(),
         _ => "?".to_owned(),
     }
+}
+
+/// `` `A` -> `B` -> `A` ``.
+fn arrows(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|name| format!("`{name}`"))
+        .collect::<Vec<_>>()
+        .join(" -> ")
 }

@@ -8,7 +8,9 @@
 //! 2. `validate`: the document is valid OpenAPI 3.0 (version, `$ref`s, path parameters);
 //! 3. `normalize`: small passes so that progenitor takes any valid document (missing
 //!    `operationId`s, closed objects);
-//! 4. `limits`: shapes progenitor would panic on are refused with the operation's name;
+//! 4. `limits`: shapes progenitor would panic on are refused with the operation's name, and
+//!    `alias_cycles`: schemas that are pure aliases of each other in a cycle (progenitor's code
+//!    for them overflows the stack when it reads a value) are refused with their names;
 //! 5. `progenitor_run`: progenitor's builder-style generator, panics caught;
 //! 6. `rewrite`: open string enums (`Unknown(String)`), no 15 s-timeout constructor, and a
 //!    module-local path-segment encoder that encodes everything but RFC 3986's unreserved bytes;
@@ -25,6 +27,7 @@
 
 #![forbid(unsafe_code)]
 
+mod alias_cycles;
 mod error;
 mod limits;
 mod load;
@@ -64,6 +67,7 @@ pub fn generate_from_str(path: &Path, text: &str, spec_name: &str) -> Result<Str
     validate::validate(path, text, &spec)?;
     normalize::run(&mut spec);
     limits::check(path, &spec)?;
+    alias_cycles::check(path, &spec)?;
     let tokens = progenitor_run::generate(path, &spec)?;
     let internal = |message: String| Error::Internal {
         path: path.to_owned(),

@@ -192,6 +192,56 @@ fn a_schema_progenitor_cannot_handle_is_blamed_on_the_components() {
     );
 }
 
+/// Adds `schemas` to v2.yaml's `components.schemas`, before `ErrorBody`.
+fn v2_with_schemas(schemas: &str) -> String {
+    let text =
+        spec_text("v2.yaml").replace("    ErrorBody:\n", &format!("{schemas}    ErrorBody:\n"));
+    assert!(
+        text != spec_text("v2.yaml"),
+        "the fixture edit did not apply"
+    );
+    text
+}
+
+#[test]
+fn schemas_that_are_aliases_of_each_other_in_a_cycle_are_named() {
+    let text = v2_with_schemas(
+        "    Thread:\n      allOf:\n        - $ref: '#/components/schemas/Reply'\n    Reply:\n      oneOf:\n        - type: string\n        - $ref: '#/components/schemas/Thread'\n",
+    );
+    let error = generate_text(&text).unwrap_err();
+    let Error::AliasCycle { path, cycle } = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(
+        (path.as_path(), cycle.as_slice()),
+        (
+            Path::new("specs/bad.yaml"),
+            &["Thread".to_owned(), "Reply".to_owned(), "Thread".to_owned()][..]
+        )
+    );
+    assert_eq!(
+        error.to_string(),
+        "specs/bad.yaml: `components.schemas`: `Thread` -> `Reply` -> `Thread` is a cycle of pure aliases (each schema is only a `$ref` to the next, or has it as an `allOf`/`oneOf`/`anyOf` member), so the generated deserializer would call itself without reading input until the stack overflows; make one hop an object property or array item"
+    );
+    let itself = v2_with_schemas("    Root:\n      $ref: '#/components/schemas/Root'\n");
+    assert!(
+        generate_text(&itself)
+            .unwrap_err()
+            .to_string()
+            .contains(": `components.schemas`: `Root` -> `Root` is a cycle of pure aliases"),
+    );
+}
+
+#[test]
+fn recursive_schemas_through_properties_and_items_are_generated() {
+    let text = v2_with_schemas(
+        "    Tree:\n      type: object\n      properties:\n        children:\n          type: array\n          items: {$ref: '#/components/schemas/Tree'}\n        parent:\n          nullable: true\n          allOf: [{$ref: '#/components/schemas/Subtree'}]\n    Subtree:\n      allOf: [{$ref: '#/components/schemas/Tree'}]\n",
+    );
+    let source = generate_text(&text).unwrap();
+    assert!(source.contains("pub struct Tree {"), "no `Tree` type");
+    assert!(source.contains("pub struct Subtree("), "no `Subtree` type");
+}
+
 /// Mintlify's published spec, as it is: no operation ids, inline schemas, OpenAPI 3.0.1. It lives
 /// beside the repository (`../shared/`), which CI has; a plain clone may not.
 #[test]

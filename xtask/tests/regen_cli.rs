@@ -123,6 +123,15 @@ fn bad_specs_fail_cleanly_and_touch_nothing() {
             )),
             "operation `POST /v2/agent/{projectId}/job` cannot be generated: its success responses differ in type (202: no body, 201: JSON `AgentJob`)",
         ),
+        (
+            "schemas aliasing each other in a cycle",
+            Some(v2.replacen(
+                "    ErrorBody:\n",
+                "    Root:\n      $ref: '#/components/schemas/Root'\n    ErrorBody:\n",
+                1,
+            )),
+            "`components.schemas`: `Root` -> `Root` is a cycle of pure aliases",
+        ),
     ];
     for (name, spec, expected) in cases {
         let root = scratch();
