@@ -43,6 +43,8 @@ impl<'a> V1<'a> {
             .project_id(self.client.project_id())
             .body(request)
             .send();
+        // Boxed: a generated call is a large future (about 15 KB), held only while it runs.
+        let send = Box::pin(send);
         let (response, _) = self
             .client
             .call_raw(Operation::V1CreateJob, &[], send)
@@ -99,6 +101,8 @@ impl<'a> V1<'a> {
             .project_id(self.client.project_id())
             .id(id)
             .send();
+        // Boxed: a generated call is a large future (about 15 KB), held only while it runs.
+        let send = Box::pin(send);
         self.client
             .call_with_response(Operation::V1GetJob, &[id], send)
             .await
@@ -119,6 +123,8 @@ impl<'a> V1<'a> {
             .skip(skip)
             .take(take)
             .send();
+        // Boxed: a generated call is a large future (about 15 KB), held only while it runs.
+        let send = Box::pin(send);
         let page = self
             .client
             .call_with_response(Operation::V1ListJobs, &[], send)

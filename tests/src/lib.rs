@@ -76,6 +76,6 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{DEFAULT_KEY, JobLifecycle, KeyScope};
 pub use faults::{Fault, FaultKind};
 pub use request_log::RequestRecord;
-pub use routes::Operation;
+pub use routes::{Operation, STATS_ROUTE};
 pub use server::{DEFAULT_PROJECT, ServerBuilder, TestServer};
 pub use store::Todo;

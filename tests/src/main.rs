@@ -5,7 +5,9 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
 
 use clap::Parser;
-use mintlify_agent_testkit::TestServer;
+use std::time::Duration;
+
+use mintlify_agent_testkit::{JobLifecycle, TestServer};
 
 /// A local Mintlify agent API server for tests and demos.
 #[derive(Parser)]
@@ -23,6 +25,12 @@ struct Args {
     /// Extra bytes of text to stream in every v1 run (for long-stream tests).
     #[arg(long, value_name = "BYTES", default_value_t = 0)]
     stream_padding: u64,
+    /// Creations and messages allowed per project per rolling hour (Mintlify's is 100).
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    rate_limit: usize,
+    /// v2 jobs finish this many seconds after they start, instead of on their third poll.
+    #[arg(long, value_name = "SECONDS")]
+    job_seconds: Option<f64>,
 }
 
 #[tokio::main]
@@ -30,7 +38,18 @@ async fn main() -> ExitCode {
     let args = Args::parse();
     let mut builder = TestServer::builder()
         .bind(SocketAddr::new(args.host, args.port))
-        .stream_padding(args.stream_padding);
+        .stream_padding(args.stream_padding)
+        .rate_limit(args.rate_limit);
+    if let Some(seconds) = args.job_seconds {
+        let Ok(after) = Duration::try_from_secs_f64(seconds) else {
+            eprintln!("error: --job-seconds must be a number of seconds, not {seconds}");
+            return ExitCode::from(2);
+        };
+        builder = builder.lifecycle(JobLifecycle {
+            polls: None,
+            after: Some(after),
+        });
+    }
     for key in args.keys {
         builder = builder.key(key);
     }

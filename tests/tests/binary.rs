@@ -48,3 +48,55 @@ async fn the_binary_prints_its_url_and_key_and_serves() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+#[tokio::test]
+async fn the_binary_takes_a_rate_limit_and_a_job_duration_and_reports_stats() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mintlify-agent-testkit"))
+        .args(["--rate-limit", "1", "--job-seconds", "0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let base_url = first
+        .strip_prefix("Mintlify agent test server listening on ")
+        .unwrap()
+        .to_owned();
+    let http = reqwest::Client::new();
+    let create = || {
+        http.post(format!("{base_url}/v2/agent/testkit-project/job"))
+            .bearer_auth(mintlify_agent_testkit::DEFAULT_KEY)
+            .json(&serde_json::json!({ "prompt": "Add a quickstart" }))
+            .send()
+    };
+    let created: serde_json::Value = create().await.unwrap().json().await.unwrap();
+    assert_eq!(
+        create().await.unwrap().status(),
+        429,
+        "one creation an hour"
+    );
+    let id = created["id"].as_str().unwrap();
+    let job: serde_json::Value = http
+        .get(format!("{base_url}/v2/agent/testkit-project/job/{id}"))
+        .bearer_auth(mintlify_agent_testkit::DEFAULT_KEY)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(job["status"], "completed", "{job}");
+    let stats: serde_json::Value = http
+        .get(format!("{base_url}{}", mintlify_agent_testkit::STATS_ROUTE))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(stats["operations"]["V2CreateJob"], 2, "{stats}");
+    assert_eq!(stats["operations"]["V2GetJob"], 1, "{stats}");
+    assert!(stats["connections"].as_u64().unwrap() >= 1, "{stats}");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}

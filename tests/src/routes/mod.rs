@@ -68,6 +68,30 @@ impl Operation {
     }
 }
 
+/// Where the server reports what it has seen, for a client in another process (benchmarks);
+/// not part of Mintlify's API.
+pub const STATS_ROUTE: &str = "/_testkit/stats";
+
+/// `{"requests", "connections", "operations": {"V2GetJob": n, …}}`, no key needed.
+async fn stats(
+    axum::extract::State(state): axum::extract::State<Shared>,
+) -> axum::Json<serde_json::Value> {
+    let log = crate::state::lock(&state.log);
+    let mut operations = serde_json::Map::new();
+    for operation in Operation::ALL {
+        let count = log
+            .iter()
+            .filter(|r| r.operation == Some(operation))
+            .count();
+        operations.insert(format!("{operation:?}"), count.into());
+    }
+    axum::Json(serde_json::json!({
+        "requests": log.len(),
+        "connections": state.connections.load(std::sync::atomic::Ordering::Relaxed),
+        "operations": operations,
+    }))
+}
+
 /// The whole API.
 pub fn router(state: Shared) -> Router {
     Router::new()
@@ -81,6 +105,7 @@ pub fn router(state: Shared) -> Router {
             state.clone(),
             middleware::per_operation,
         ))
+        .route(STATS_ROUTE, get(stats))
         .fallback(|| async { ApiError::not_found("No such endpoint") })
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
