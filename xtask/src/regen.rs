@@ -69,6 +69,9 @@ pub fn write_all(root: &Path, outputs: &[Output]) -> std::io::Result<Vec<String>
         std::fs::create_dir_all(dir)?;
         let mut temp = tempfile::NamedTempFile::new_in(dir)?;
         temp.write_all(output.contents.as_bytes())?;
+        if let Some(permissions) = permissions_for(&target)? {
+            temp.as_file().set_permissions(permissions)?;
+        }
         temp.as_file().sync_all()?;
         staged.push((temp, target));
         report.push(format!("wrote {} ({lines} lines)", output.path.display()));
@@ -77,6 +80,29 @@ pub fn write_all(root: &Path, outputs: &[Output]) -> std::io::Result<Vec<String>
         temp.persist(&target).map_err(|e| e.error)?;
     }
     Ok(report)
+}
+
+/// The permissions a rewritten `target` gets: its old ones, so that regen never changes a
+/// file's mode, else (on Unix) 0644. The staged file would otherwise keep tempfile's 0600,
+/// which hides a source file from everyone but its owner.
+fn permissions_for(target: &Path) -> std::io::Result<Option<std::fs::Permissions>> {
+    match std::fs::metadata(target) {
+        Ok(metadata) => Ok(Some(metadata.permissions())),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(new_file_permissions()),
+        Err(error) => Err(error),
+    }
+}
+
+#[cfg(unix)]
+fn new_file_permissions() -> Option<std::fs::Permissions> {
+    use std::os::unix::fs::PermissionsExt as _;
+    Some(std::fs::Permissions::from_mode(0o644))
+}
+
+/// Elsewhere a new file's default permissions are already readable by others.
+#[cfg(not(unix))]
+fn new_file_permissions() -> Option<std::fs::Permissions> {
+    None
 }
 
 #[cfg(test)]

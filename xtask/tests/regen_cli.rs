@@ -97,6 +97,33 @@ fn check_names_each_stale_file_and_regen_repairs_it() {
     assert!(xtask(root.path(), &["check"]).status.success());
 }
 
+/// A rewritten file keeps its mode and a new one is 0644: never tempfile's owner-only 0600.
+#[cfg(unix)]
+#[test]
+fn regen_keeps_each_files_mode_and_creates_new_files_0644() {
+    use std::os::unix::fs::PermissionsExt as _;
+    // In octal, so that a failure reads as a mode.
+    let mode = |path: &Path| {
+        let mode = std::fs::metadata(path).unwrap().permissions().mode();
+        format!("{:o}", mode & 0o7777)
+    };
+    let root = scratch();
+    let v1 = root.path().join(GENERATED[0]);
+    let v2 = root.path().join(GENERATED[1]);
+    std::fs::remove_file(&v1).unwrap();
+    std::fs::write(&v2, "// stale\n").unwrap();
+    std::fs::set_permissions(&v2, std::fs::Permissions::from_mode(0o664)).unwrap();
+
+    let output = xtask(root.path(), &["regen"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    for file in GENERATED {
+        assert!(stdout.contains(&format!("wrote {file} (")), "{stdout}");
+    }
+    assert_eq!(mode(&v1), "644", "a new file");
+    assert_eq!(mode(&v2), "664", "a rewritten file");
+}
+
 /// Every kind of bad input: non-zero exit, a message naming the file (and the place), and not
 /// one byte of the generated modules changed, even those of the other, good spec.
 #[test]
