@@ -415,7 +415,7 @@ impl ClientBuilder {
         let http = match self.http_client {
             Some(http) => http,
             None => {
-                let builder = reqwest::Client::builder();
+                let builder = crate::tls::configure(reqwest::Client::builder())?;
                 let builder = if self.http2_prior_knowledge {
                     builder.http2_prior_knowledge()
                 } else {

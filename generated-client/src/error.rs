@@ -326,6 +326,9 @@ pub enum BuildError {
     /// The project id cannot be a path segment (`.`, `..`).
     #[error("invalid project id: {0}")]
     InvalidProjectId(&'static str),
+    /// TLS could not be set up (e.g. the platform's certificate store is unreadable).
+    #[error("cannot set up TLS: {0}")]
+    Tls(String),
     /// The HTTP client could not be built (e.g. no TLS backend).
     #[error("cannot build the HTTP client: {0}")]
     Http(#[source] Arc<reqwest::Error>),

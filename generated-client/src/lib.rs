@@ -51,6 +51,7 @@ mod retry;
 mod shared_poll;
 #[cfg(feature = "v1")]
 pub mod stream;
+mod tls;
 mod transport;
 mod wait;
 

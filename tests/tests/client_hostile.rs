@@ -398,3 +398,25 @@ fn header_value() -> impl Strategy<Value = String> {
         "[ -~\u{80}-\u{ff}]{0,40}",
     ]
 }
+
+#[tokio::test]
+async fn https_to_a_server_without_tls_is_a_connection_error() {
+    // Answers plain HTTP at once, whatever the client sends (here a TLS hello).
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let _ = socket.write_all(&reply(200, &[JSON], JOB.as_bytes())).await;
+        }
+    });
+    let client = Client::builder()
+        .api_key(KEY)
+        .project_id("p")
+        .base_url(format!("https://{address}"))
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    let error = client.v2().get_job("job_1").await.unwrap_err();
+    assert!(matches!(error, Error::Connection { .. }), "{error:?}");
+    assert!(!format!("{error} {error:?}").contains("SECRET"));
+}
