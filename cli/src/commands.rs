@@ -40,7 +40,7 @@ pub async fn job(context: &Context, command: JobCommand) -> Result<(), Failure> 
     match command {
         JobCommand::Create { prompt, wait } => {
             let job = v2.create_job(prompt).await?;
-            let id = job.id.clone().unwrap_or_default();
+            let id = job.id.clone();
             if !wait.wait {
                 context.printer.job(&job);
                 return Ok(());
@@ -70,7 +70,7 @@ async fn wait_job(context: &Context, id: &str, timeout: Option<Duration>) -> Res
     ));
     let spinner = context.printer.spinner(format!("{id}: waiting"));
     let options = context.wait_options(timeout);
-    let mut changes = Box::pin(context.client.v2().watch(id, &options));
+    let mut changes = Box::pin(context.client.v2().watch_with(id, &options));
     let mut last = None;
     while let Some(job) = changes.next().await {
         let job = job?;
@@ -171,7 +171,7 @@ async fn run_session(
     if let Some(error) = &broke {
         eprintln!("the stream broke off ({error}); waiting for the session to end");
     }
-    let session = v1.wait_for_session(&id, &context.wait).await?;
+    let session = v1.wait_for_session_with(&id, &context.wait).await?;
     if context.printer.json {
         println!("{}", json!({ "type": "outcome", "session": session }));
     } else {

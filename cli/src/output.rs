@@ -82,7 +82,7 @@ pub fn status_of(job: &AgentJob) -> &str {
 }
 
 pub fn describe_job(job: &AgentJob) -> String {
-    let mut line = format!("{}  {}", job.id.as_deref().unwrap_or("?"), status_of(job));
+    let mut line = format!("{}  {}", job.id, status_of(job));
     if let Some(link) = &job.pr_link {
         line.push_str(&format!("  {link}"));
     }
@@ -97,7 +97,7 @@ pub fn describe_session(session: &AgentSession) -> String {
         .hault_reason
         .as_ref()
         .map_or("unknown", |r| r.as_str());
-    let mut line = format!("{}  {reason}", session.session_id.as_deref().unwrap_or("?"));
+    let mut line = format!("{}  {reason}", session.session_id);
     if let Some(link) = &session.pull_request_link {
         line.push_str(&format!("  {link}"));
     }

@@ -182,7 +182,7 @@ async fn exit_codes() {
     let timed_out = run(command(&slow, &["job", "wait", &id, "--timeout", "1s"])).await;
     assert_eq!(timed_out.status.code(), Some(4), "{}", stderr(&timed_out));
     assert!(
-        stderr(&timed_out).contains("gave up waiting"),
+        stderr(&timed_out).contains(&format!("job {id} is still active after 1s")),
         "{}",
         stderr(&timed_out)
     );

@@ -1,6 +1,7 @@
 //! The v1 operations through a [`Client`]: streamed runs and sessions (deprecated by Mintlify).
 
-use futures::{FutureExt, Stream};
+use futures::FutureExt;
+use futures::stream::BoxStream;
 
 use crate::operation::Operation;
 use crate::stream::{AgentRun, Protocol};
@@ -133,10 +134,17 @@ impl<'a> V1<'a> {
         Ok(page.all_sessions)
     }
 
+    /// Polls a session until it has halted, with the default [`WaitOptions`]; see
+    /// [`V1::wait_for_session_with`].
+    pub async fn wait_for_session(self, id: &str) -> Result<AgentSession, Error> {
+        self.wait_for_session_with(id, &WaitOptions::default())
+            .await
+    }
+
     /// Polls a session until it has halted (`haulted`), by `options`, and returns it: how a run
     /// ends, also when its stream broke off. Transient errors do not end the wait; the deadline
     /// ends it with [`Error::WaitDeadline`] and the session as last seen.
-    pub async fn wait_for_session(
+    pub async fn wait_for_session_with(
         self,
         id: &str,
         options: &WaitOptions,
@@ -160,10 +168,7 @@ impl<'a> V1<'a> {
 
     /// Every session of the project, newest first, fetched `page_size` (1 to 100) at a time as
     /// the stream is read. An error ends the stream.
-    pub fn list_all(
-        self,
-        page_size: u64,
-    ) -> impl Stream<Item = Result<AgentSession, Error>> + Send + 'a {
+    pub fn list_all(self, page_size: u64) -> BoxStream<'a, Result<AgentSession, Error>> {
         struct Pages<'a> {
             api: V1<'a>,
             skip: u64,
@@ -176,27 +181,30 @@ impl<'a> V1<'a> {
             page: Vec::new().into_iter(),
             ended: false,
         };
-        futures::stream::unfold(state, move |mut pages| async move {
-            loop {
-                if let Some(session) = pages.page.next() {
-                    return Some((Ok(session), pages));
-                }
-                if pages.ended {
-                    return None;
-                }
-                match pages.api.list_jobs(pages.skip, page_size).await {
-                    Ok(page) => {
-                        pages.ended = (page.len() as u64) < page_size;
-                        pages.skip += page.len() as u64;
-                        pages.page = page.into_iter();
+        Box::pin(futures::stream::unfold(
+            state,
+            move |mut pages| async move {
+                loop {
+                    if let Some(session) = pages.page.next() {
+                        return Some((Ok(session), pages));
                     }
-                    Err(error) => {
-                        pages.ended = true;
-                        return Some((Err(error), pages));
+                    if pages.ended {
+                        return None;
+                    }
+                    match pages.api.list_jobs(pages.skip, page_size).await {
+                        Ok(page) => {
+                            pages.ended = (page.len() as u64) < page_size;
+                            pages.skip += page.len() as u64;
+                            pages.page = page.into_iter();
+                        }
+                        Err(error) => {
+                            pages.ended = true;
+                            return Some((Err(error), pages));
+                        }
                     }
                 }
-            }
-        })
+            },
+        ))
     }
 
     /// The generated client underneath, for what this layer does not cover. Its calls get no

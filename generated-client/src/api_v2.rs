@@ -2,7 +2,8 @@
 
 use std::time::{Duration, SystemTime};
 
-use futures::{FutureExt, Stream};
+use futures::FutureExt;
+use futures::stream::BoxStream;
 
 use crate::operation::Operation;
 use crate::retry::server_delay;
@@ -122,6 +123,24 @@ impl<'a> V2<'a> {
         Ok((reply.into_inner(), asked))
     }
 
+    /// Polls a job until it is `completed`, `archived` or `failed`, with the default
+    /// [`WaitOptions`] (2 s growing to 20 s, 30-minute deadline); see [`V2::wait_with`].
+    ///
+    /// ```no_run
+    /// # async fn run(client: mintlify_agent::Client) -> Result<(), mintlify_agent::Error> {
+    /// use mintlify_agent::JobOutcome;
+    /// let job = client.v2().create_job("Add a quickstart guide").await?;
+    /// match client.v2().wait(&job.id).await? {
+    ///     JobOutcome::Completed(job) => println!("done: {:?}", job.pr_link),
+    ///     JobOutcome::Failed(job) => println!("the agent failed on {}", job.id),
+    ///     other => println!("ended: {:?}", other.job().status),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn wait(self, id: &str) -> Result<JobOutcome, Error> {
+        self.wait_with(id, &WaitOptions::default()).await
+    }
+
     /// Polls a job until it is `completed`, `archived` or `failed`, by `options`.
     ///
     /// A `failed` job is an outcome ([`JobOutcome::Failed`]), not an error. Transient errors
@@ -131,16 +150,14 @@ impl<'a> V2<'a> {
     ///
     /// ```no_run
     /// # async fn run(client: mintlify_agent::Client) -> Result<(), mintlify_agent::Error> {
-    /// use mintlify_agent::{JobOutcome, WaitOptions};
-    /// let job = client.v2().create_job("Add a quickstart guide").await?;
-    /// match client.v2().wait(job.id.as_deref().unwrap_or_default(), &WaitOptions::default()).await? {
-    ///     JobOutcome::Completed(job) => println!("done: {:?}", job.pr_link),
-    ///     JobOutcome::Failed(job) => println!("the agent failed on {:?}", job.id),
-    ///     JobOutcome::Archived(_) => println!("archived"),
-    /// }
+    /// use std::time::Duration;
+    /// use mintlify_agent::WaitOptions;
+    /// let quick = WaitOptions::default().max_delay(Duration::from_secs(5)).deadline(Duration::from_secs(600));
+    /// let outcome = client.v2().wait_with("job_123", &quick).await?;
+    /// println!("{:?}", outcome.job().pr_link);
     /// # Ok(()) }
     /// ```
-    pub async fn wait(self, id: &str, options: &WaitOptions) -> Result<JobOutcome, Error> {
+    pub async fn wait_with(self, id: &str, options: &WaitOptions) -> Result<JobOutcome, Error> {
         let waiter = self.client.job_polls().register(id);
         wait::until(
             WaitTarget::Job(id.to_owned()),
@@ -152,26 +169,44 @@ impl<'a> V2<'a> {
         .await
     }
 
-    /// Creates a job and waits for it. Every error after the creation names the job
-    /// ([`Error::target`]): [`Error::WaitDeadline`] when the deadline passed, else
+    /// Creates a job and waits for it with the default [`WaitOptions`]; see
+    /// [`V2::create_and_wait_with`].
+    pub async fn create_and_wait(self, prompt: impl Into<String>) -> Result<JobOutcome, Error> {
+        self.create_and_wait_with(prompt, &WaitOptions::default())
+            .await
+    }
+
+    /// Creates a job and waits for it by `options`. Every error after the creation names the
+    /// job ([`Error::target`]): [`Error::WaitDeadline`] when the deadline passed, else
     /// [`Error::WaitFailed`] with the poll's error inside.
-    pub async fn create_and_wait(
+    pub async fn create_and_wait_with(
         self,
         prompt: impl Into<String>,
         options: &WaitOptions,
     ) -> Result<JobOutcome, Error> {
         let job = self.create_job(prompt).await?;
-        let Some(id) = job.id.filter(|id| !id.is_empty()) else {
+        if job.id.is_empty() {
             return Err(Error::InvalidRequest(
-                "the server created a job but sent no id to wait for".to_owned(),
+                "the server created a job but sent an empty id to wait for".to_owned(),
             ));
-        };
-        self.wait_after_write(&id, options).await
+        }
+        self.wait_after_write(&job.id, options).await
     }
 
-    /// Sends a follow-up and waits for the job to finish it; errors after the message was sent
-    /// are as for [`V2::create_and_wait`].
+    /// Sends a follow-up and waits for the job to finish it with the default [`WaitOptions`];
+    /// see [`V2::send_message_and_wait_with`].
     pub async fn send_message_and_wait(
+        self,
+        id: &str,
+        prompt: impl Into<String>,
+    ) -> Result<JobOutcome, Error> {
+        self.send_message_and_wait_with(id, prompt, &WaitOptions::default())
+            .await
+    }
+
+    /// Sends a follow-up and waits for the job to finish it by `options`; errors after the
+    /// message was sent are as for [`V2::create_and_wait_with`].
+    pub async fn send_message_and_wait_with(
         self,
         id: &str,
         prompt: impl Into<String>,
@@ -183,23 +218,41 @@ impl<'a> V2<'a> {
 
     /// A wait whose errors say that the job exists.
     async fn wait_after_write(self, id: &str, options: &WaitOptions) -> Result<JobOutcome, Error> {
-        self.wait(id, options).await.map_err(|error| match error {
-            Error::WaitDeadline { .. } => error,
-            source => Error::WaitFailed {
-                target: WaitTarget::Job(id.to_owned()),
-                source: Box::new(source),
-            },
-        })
+        self.wait_with(id, options)
+            .await
+            .map_err(|error| match error {
+                Error::WaitDeadline { .. } => error,
+                source => Error::WaitFailed {
+                    target: WaitTarget::Job(id.to_owned()),
+                    source: Box::new(source),
+                },
+            })
+    }
+
+    /// Every distinct state of a job as polling sees it, with the default [`WaitOptions`]; see
+    /// [`V2::watch_with`].
+    ///
+    /// ```no_run
+    /// # async fn run(client: mintlify_agent::Client) -> Result<(), mintlify_agent::Error> {
+    /// use futures::StreamExt;
+    /// let mut changes = client.v2().watch("job_123");
+    /// while let Some(job) = changes.next().await {
+    ///     println!("{:?}", job?.status);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn watch(self, id: &str) -> BoxStream<'a, Result<AgentJob, Error>> {
+        self.watch_with(id, &WaitOptions::default())
     }
 
     /// Every distinct state of a job as polling sees it (a new status, a `prLink` that
     /// appears, …), ending after a final state; for progress displays. A transient error is
     /// polled through; an error that ends the wait, or the deadline, is the last item.
-    pub fn watch(
+    pub fn watch_with(
         self,
         id: &str,
         options: &WaitOptions,
-    ) -> impl Stream<Item = Result<AgentJob, Error>> + Send + 'a {
+    ) -> BoxStream<'a, Result<AgentJob, Error>> {
         struct Watch<'a> {
             api: V2<'a>,
             waiter: Registration<AgentJob>,
@@ -224,7 +277,7 @@ impl<'a> V2<'a> {
             first: true,
             ended: false,
         };
-        futures::stream::unfold(state, |mut watch| async move {
+        Box::pin(futures::stream::unfold(state, |mut watch| async move {
             loop {
                 if watch.ended {
                     return None;
@@ -268,7 +321,7 @@ impl<'a> V2<'a> {
                     }
                 }
             }
-        })
+        }))
     }
 
     /// The generated client underneath, for what this layer does not cover. Its calls get no
@@ -307,8 +360,8 @@ mod tests {
             .unwrap();
         let options = WaitOptions::default();
         let sizes = [
-            std::mem::size_of_val(&client.v2().create_and_wait("x", &options)),
-            std::mem::size_of_val(&client.v2().wait("x", &options)),
+            std::mem::size_of_val(&client.v2().create_and_wait_with("x", &options)),
+            std::mem::size_of_val(&client.v2().wait_with("x", &options)),
             std::mem::size_of_val(&client.v2().get_job("x")),
         ];
         assert!(sizes.iter().all(|&size| size <= 4096), "{sizes:?}");

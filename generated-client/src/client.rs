@@ -350,14 +350,16 @@ impl ClientBuilder {
     /// Sends through this HTTP client instead of one built here: for proxies, your own root
     /// certificates, middleware or telemetry. The key and `User-Agent` are added to each
     /// request. Its own settings then apply instead of [`ClientBuilder::connect_timeout`] and
-    /// [`ClientBuilder::read_timeout`], and so does its redirect policy: give it
-    /// `reqwest::redirect::Policy::none()`, as the client built here has, so that a redirect
-    /// never replays a prompt elsewhere. The request timeout, the body limits and the retries
-    /// still apply.
+    /// [`ClientBuilder::read_timeout`], and so does its redirect policy. Start from
+    /// [`http_client_builder`], which has this crate's TLS and never follows redirects (a
+    /// redirect would replay a prompt elsewhere; with the `rustls-ring` feature, a
+    /// `reqwest::Client::builder()` from scratch also lacks a TLS provider). The request
+    /// timeout, the body limits and the retries still apply.
     ///
     /// ```
-    /// let http = reqwest::Client::builder()
-    ///     .redirect(reqwest::redirect::Policy::none())
+    /// let http = mintlify_agent::http_client_builder()
+    ///     .unwrap()
+    ///     .no_proxy()
     ///     .build()
     ///     .unwrap();
     /// let client = mintlify_agent::Client::builder()
@@ -415,7 +417,7 @@ impl ClientBuilder {
         let http = match self.http_client {
             Some(http) => http,
             None => {
-                let builder = crate::tls::configure(reqwest::Client::builder())?;
+                let builder = http_client_builder()?;
                 let builder = if self.http2_prior_knowledge {
                     builder.http2_prior_knowledge()
                 } else {
@@ -425,9 +427,6 @@ impl ClientBuilder {
                     // For the generated clients used directly ([`crate::V2::generated`]); the
                     // calls of this client set both on each request.
                     .default_headers(identity.clone())
-                    // This API never redirects: a redirect would replay the prompt elsewhere.
-                    .redirect(reqwest::redirect::Policy::none())
-                    .referer(false)
                     .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10)))
                     .read_timeout(self.read_timeout.unwrap_or(Duration::from_secs(120)))
                     .build()
@@ -457,6 +456,15 @@ impl ClientBuilder {
             },
         })
     }
+}
+
+/// A `reqwest` client builder set up as the client's own: this crate's TLS (see the features),
+/// no redirects followed, no `Referer`. Add your proxy,
+/// root certificates or timeouts, build it, and hand it to [`ClientBuilder::http_client`].
+pub fn http_client_builder() -> Result<reqwest::ClientBuilder, BuildError> {
+    Ok(crate::tls::configure(reqwest::Client::builder())?
+        .redirect(reqwest::redirect::Policy::none())
+        .referer(false))
 }
 
 /// Why `value` cannot be a path segment, if it cannot. Any other value is percent-encoded into

@@ -24,7 +24,7 @@
 //!     .project_id("your-project-id")
 //!     .build()?;
 //! let job = client.v2().create_job("Add a quickstart guide").await?;
-//! let job = client.v2().get_job(job.id.as_deref().unwrap_or_default()).await?;
+//! let job = client.v2().get_job(&job.id).await?;
 //! println!("{:?} {:?}", job.status, job.pr_link);
 //! # Ok(())
 //! # }
@@ -59,7 +59,7 @@ pub use api_key::ApiKey;
 #[cfg(feature = "v1")]
 pub use api_v1::V1;
 pub use api_v2::V2;
-pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, USER_AGENT};
+pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, USER_AGENT, http_client_builder};
 pub use error::{ApiFailure, BuildError, Error};
 /// The HTTP client underneath, re-exported so that [`ClientBuilder::http_client`] and
 /// [`Client::with_extra_headers`] need no version of your own to match.

@@ -1,11 +1,12 @@
-//! TLS for the HTTP client built here: rustls with the ring provider and the platform's
-//! certificate verifier, offering HTTP/2 and HTTP/1.1 by ALPN. Without the `rustls` feature,
-//! reqwest's own backend (`native-tls`) is used as it comes.
+//! TLS for the HTTP clients built here. With the `rustls-ring` feature alone: rustls with the
+//! ring provider and the platform's certificate verifier, offering HTTP/2 and HTTP/1.1 by ALPN,
+//! configured here (reqwest has no default provider then). Otherwise reqwest's own backend
+//! (`rustls` with aws-lc-rs, or `native-tls`) as it comes.
 
 use crate::BuildError;
 
 /// `builder` with this crate's TLS set up.
-#[cfg(feature = "rustls")]
+#[cfg(all(feature = "rustls-ring", not(feature = "rustls")))]
 pub(crate) fn configure(
     builder: reqwest::ClientBuilder,
 ) -> Result<reqwest::ClientBuilder, BuildError> {
@@ -24,7 +25,7 @@ pub(crate) fn configure(
 }
 
 /// `builder` as it is: reqwest's own TLS backend.
-#[cfg(not(feature = "rustls"))]
+#[cfg(not(all(feature = "rustls-ring", not(feature = "rustls"))))]
 pub(crate) fn configure(
     builder: reqwest::ClientBuilder,
 ) -> Result<reqwest::ClientBuilder, BuildError> {

@@ -171,7 +171,9 @@ async fn serve(seen: Seen) -> String {
 fn http(key: &str) -> reqwest::Client {
     let mut value = reqwest::header::HeaderValue::from_str(&format!("Bearer {key}")).unwrap();
     value.set_sensitive(true);
-    reqwest::Client::builder()
+    // This crate's builder: with `rustls-ring`, a bare reqwest builder has no TLS provider.
+    mintlify_agent::http_client_builder()
+        .unwrap()
         .default_headers(
             [(reqwest::header::AUTHORIZATION, value)]
                 .into_iter()
@@ -224,7 +226,7 @@ async fn every_v1_operation() {
         .await
         .unwrap()
         .into_inner();
-    assert_eq!(session.session_id.as_deref(), Some("sess_1"));
+    assert_eq!(session.session_id, "sess_1");
     assert_eq!(
         session.hault_reason,
         Some(v1::types::HaltReason::GithubMissconfigured)

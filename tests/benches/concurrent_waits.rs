@@ -120,14 +120,14 @@ fn main() {
                 drop(permit);
                 let outcome = client
                     .v2()
-                    .wait(job.id.as_deref().unwrap(), &options)
+                    .wait_with(&job.id, &options)
                     .await
                     .unwrap();
                 let seen = SystemTime::now();
                 let JobOutcome::Completed(job) = outcome else {
                     panic!("job {n}: {outcome:?}")
                 };
-                let created: SystemTime = job.created_at.unwrap().into();
+                let created: SystemTime = job.created_at.into();
                 seen.duration_since(created + JOB_TAKES).unwrap_or_default()
             }
         });

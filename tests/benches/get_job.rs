@@ -39,8 +39,7 @@ fn setup() -> Setup {
     let id = runtime
         .block_on(client.v2().create_job("Benchmark"))
         .unwrap()
-        .id
-        .unwrap();
+        .id;
     let url = format!(
         "{}/v2/agent/{}/job/{id}",
         server.base_url(),

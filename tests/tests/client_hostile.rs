@@ -16,7 +16,7 @@ use proptest::prelude::*;
 use tokio::io::AsyncWriteExt;
 
 const KEY: &str = "mint_hostile_SECRET_0123456789";
-const JOB: &str = r#"{"id":"job_1","status":"active"}"#;
+const JOB: &str = r#"{"id":"job_1","status":"active","createdAt":"2026-11-22T10:00:00Z"}"#;
 const JSON: (&str, &str) = ("content-type", "application/json");
 
 fn client(base_url: &str) -> Client {
@@ -110,7 +110,7 @@ async fn absurd_retry_after_values_are_clamped_and_never_panic() {
                     match result {
                         Ok(job) => {
                             assert_eq!(status, success);
-                            assert_eq!(job.id.as_deref(), Some("job_1"));
+                            assert_eq!(job.id, "job_1");
                         }
                         Err(error) => {
                             assert_ne!(status, success, "{error:?}");
@@ -136,7 +136,7 @@ async fn a_wait_clamps_what_the_server_asks_to_its_longest_pause() {
         .first_delay(Duration::from_millis(20))
         .max_delay(Duration::from_millis(20))
         .deadline(Duration::from_millis(300));
-    let error = client.v2().wait("job_1", &options).await.unwrap_err();
+    let error = client.v2().wait_with("job_1", &options).await.unwrap_err();
     let Error::WaitDeadline {
         target, last_error, ..
     } = &error
@@ -419,4 +419,30 @@ async fn https_to_a_server_without_tls_is_a_connection_error() {
     let error = client.v2().get_job("job_1").await.unwrap_err();
     assert!(matches!(error, Error::Connection { .. }), "{error:?}");
     assert!(!format!("{error} {error:?}").contains("SECRET"));
+}
+
+#[tokio::test]
+async fn a_job_without_an_id_or_creation_time_is_an_invalid_response() {
+    for body in [
+        r#"{"status":"active","createdAt":"2026-11-22T10:00:00Z"}"#,
+        r#"{"id":"job_1","status":"active"}"#,
+        r#"{"id":null,"createdAt":"2026-11-22T10:00:00Z"}"#,
+    ] {
+        let server = RawServer::replying(reply(201, &[JSON], body.as_bytes())).await;
+        let error = client(&server.base_url())
+            .v2()
+            .create_and_wait("x")
+            .await
+            .unwrap_err();
+        let Error::InvalidResponse {
+            status: 201,
+            body: kept,
+            ..
+        } = &error
+        else {
+            panic!("{body}: {error:?}")
+        };
+        assert_eq!(kept, body.as_bytes());
+        assert_eq!(server.requests().len(), 1, "nothing polled without an id");
+    }
 }

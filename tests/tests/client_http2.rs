@@ -16,7 +16,7 @@ async fn a_thousand_concurrent_polls_share_a_handful_of_http2_connections() {
         .http2_prior_knowledge()
         .build()
         .unwrap();
-    let id = client.v2().create_job("x").await.unwrap().id.unwrap();
+    let id = client.v2().create_job("x").await.unwrap().id;
     let polls = join_all((0..1_000).map(|_| client.v2().get_job(&id))).await;
     assert!(polls.iter().all(Result::is_ok));
     let requests = server.requests();
@@ -34,7 +34,7 @@ async fn a_thousand_concurrent_polls_share_a_handful_of_http2_connections() {
 async fn http1_still_works_and_opens_a_connection_per_concurrent_call() {
     let server = TestServer::start().await.unwrap();
     let client = client_builder(&server).build().unwrap();
-    let id = client.v2().create_job("x").await.unwrap().id.unwrap();
+    let id = client.v2().create_job("x").await.unwrap().id;
     let polls = join_all((0..20).map(|_| client.v2().get_job(&id))).await;
     assert!(polls.iter().all(Result::is_ok));
     assert!(server.requests().iter().all(|r| r.version == "HTTP/1.1"));

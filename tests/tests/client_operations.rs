@@ -38,7 +38,7 @@ async fn every_v2_operation() {
     let client = client_for(&server);
     let job = client.v2().create_job("Add a quickstart").await.unwrap();
     assert_eq!(job.status, Some(JobStatus::Active));
-    let id = job.id.unwrap();
+    let id = job.id;
     assert_eq!(
         client.v2().get_job(&id).await.unwrap().status,
         Some(JobStatus::Active)
@@ -115,12 +115,10 @@ async fn every_v1_operation() {
         .unwrap();
     let page = client.v1().list_jobs(0, 100).await.unwrap();
     assert_eq!(page.len(), 2);
-    assert_eq!(page[1].session_id.as_deref(), Some(session_id.as_str()));
+    assert_eq!(page[1].session_id, session_id);
     assert_eq!(
-        client.v1().list_jobs(1, 1).await.unwrap()[0]
-            .session_id
-            .as_deref(),
-        Some(session_id.as_str())
+        client.v1().list_jobs(1, 1).await.unwrap()[0].session_id,
+        session_id
     );
     let error = client.v1().list_jobs(0, 101).await.unwrap_err();
     assert!(matches!(error, Error::InvalidRequest(_)), "{error}");
@@ -139,7 +137,7 @@ async fn new_enum_values_and_unknown_fields_pass_through() {
         .await
         .unwrap();
     let client = client_for(&server);
-    let id = client.v2().create_job("x").await.unwrap().id.unwrap();
+    let id = client.v2().create_job("x").await.unwrap().id;
     let session = client.v1().create_job(request("x")).await.unwrap();
     let session_id = session.session_id().unwrap().to_owned();
     session.collect().await.unwrap();
@@ -149,11 +147,7 @@ async fn new_enum_values_and_unknown_fields_pass_through() {
         "paused_for_review".into(),
     )));
     let job = client.v2().get_job(&id).await.unwrap();
-    assert_eq!(
-        job.id.as_deref(),
-        Some(id.as_str()),
-        "extra fields are ignored"
-    );
+    assert_eq!(job.id, id, "extra fields are ignored");
     server.clear_faults();
     server.inject(Fault::new(FaultKind::UnknownStatus(
         "paused_for_review".into(),
@@ -197,7 +191,7 @@ async fn path_parameters_reach_the_server_as_one_encoded_segment() {
             "one segment: {}",
             created.path
         );
-        let id = job.id.unwrap();
+        let id = job.id;
         client.v2().get_job(&id).await.unwrap();
         assert_eq!(
             server.requests().pop().unwrap().operation,
@@ -245,7 +239,7 @@ async fn a_response_keeps_status_headers_request_id_and_every_field_as_sent() {
         body["x_testkit_extra"]["note"],
         "a field this client does not know"
     );
-    let id = created.value().id.clone().unwrap();
+    let id = created.value().id.clone();
     assert_eq!(body["id"], id.as_str());
 
     let read = client.v2().get_job_with_response(&id).await.unwrap();
@@ -257,7 +251,7 @@ async fn a_response_keeps_status_headers_request_id_and_every_field_as_sent() {
     );
     let body: serde_json::Value = serde_json::from_slice(read.body()).unwrap();
     assert!(body.get("x_testkit_extra").is_some(), "{body}");
-    assert_eq!(read.into_inner().id.as_deref(), Some(id.as_str()));
+    assert_eq!(read.into_inner().id, id);
 
     let sent = client
         .v2()

@@ -15,7 +15,7 @@ use mintlify_agent_testkit::{Fault, FaultKind, Operation, TestServer};
 async fn a_read_is_retried_through_5xx() {
     let server = TestServer::start().await.unwrap();
     let client = client_for(&server);
-    let id = client.v2().create_job("x").await.unwrap().id.unwrap();
+    let id = client.v2().create_job("x").await.unwrap().id;
     server.inject(Fault::status(503).on(Operation::V2GetJob).times(1));
     server.inject(Fault::status(502).on(Operation::V2GetJob).times(1));
     client.v2().get_job(&id).await.unwrap();
@@ -52,7 +52,7 @@ async fn retries_stop_at_the_policys_count() {
 async fn a_read_is_retried_after_a_timeout_and_a_cut_connection() {
     let server = TestServer::start().await.unwrap();
     let client = client_for(&server);
-    let id = client.v2().create_job("x").await.unwrap().id.unwrap();
+    let id = client.v2().create_job("x").await.unwrap().id;
     server.inject(
         Fault::new(FaultKind::CutAfterBytes(5))
             .on(Operation::V2GetJob)
@@ -128,7 +128,7 @@ async fn a_creation_is_not_retried_after_500_or_503_without_retry_after() {
             .on(Operation::V2SendMessage)
             .times(1),
     );
-    let id = client.v2().create_job("x").await.unwrap().id.unwrap();
+    let id = client.v2().create_job("x").await.unwrap().id;
     client.v2().send_message(&id, "more").await.unwrap();
     assert_eq!(
         count(&server, Operation::V2SendMessage),
@@ -183,7 +183,7 @@ async fn a_refused_connection_is_retried_even_for_a_creation() {
     });
     let job = client.v2().create_job("x").await.unwrap();
     let server = late.await.unwrap();
-    assert_eq!(job.id.as_deref(), Some("job_000001"));
+    assert_eq!(job.id, "job_000001");
     assert_eq!(count(&server, Operation::V2CreateJob), 1);
 }
 
@@ -194,7 +194,7 @@ async fn the_client_side_budget_fails_fast_without_asking_the_server() {
         .client_side_budget(2)
         .build()
         .unwrap();
-    let id = client.v2().create_job("x").await.unwrap().id.unwrap();
+    let id = client.v2().create_job("x").await.unwrap().id;
     client.v2().send_message(&id, "more").await.unwrap();
     let error = client.v2().create_job("x").await.unwrap_err();
     assert!(matches!(error, Error::RateLimited { .. }), "{error}");

@@ -69,7 +69,7 @@ async fn the_key_is_in_no_error_debug_output_or_log() {
     let mut texts = vec![format!("{client:?}"), format!("{client:#?}")];
 
     // Success, then every kind of failure.
-    let id = client.v2().create_job("x").await.unwrap().id.unwrap();
+    let id = client.v2().create_job("x").await.unwrap().id;
     let mut errors = Vec::new();
     errors.push(client.v2().create_job("").await.unwrap_err());
     errors.push(client.v2().get_job("nope").await.unwrap_err());

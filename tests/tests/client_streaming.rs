@@ -209,7 +209,7 @@ async fn a_broken_stream_keeps_what_arrived_and_the_outcome_can_be_waited_for() 
 
     let session = client
         .v1()
-        .wait_for_session(
+        .wait_for_session_with(
             &session_id,
             &WaitOptions::default().first_delay(Duration::from_millis(20)),
         )

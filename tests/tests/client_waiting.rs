@@ -38,7 +38,7 @@ async fn create_and_wait_ends_completed_with_the_pull_request() {
     let server = server(4).await;
     let outcome = client_for(&server)
         .v2()
-        .create_and_wait("Add a quickstart", &quick())
+        .create_and_wait_with("Add a quickstart", &quick())
         .await
         .unwrap();
     let JobOutcome::Completed(job) = outcome else {
@@ -57,7 +57,7 @@ async fn a_failed_job_is_an_outcome_not_an_error() {
     let server = server(2).await;
     let outcome = client_for(&server)
         .v2()
-        .create_and_wait("Break it #fail", &quick())
+        .create_and_wait_with("Break it #fail", &quick())
         .await
         .unwrap();
     assert!(matches!(outcome, JobOutcome::Failed(_)), "{outcome:?}");
@@ -68,11 +68,11 @@ async fn a_failed_job_is_an_outcome_not_an_error() {
 async fn the_deadline_ends_the_wait_with_the_last_seen_job() {
     let server = server(1_000).await;
     let client = client_for(&server);
-    let id = client.v2().create_job("x").await.unwrap().id.unwrap();
+    let id = client.v2().create_job("x").await.unwrap().id;
     let started = Instant::now();
     let error = client
         .v2()
-        .wait(&id, &quick().deadline(Duration::from_millis(300)))
+        .wait_with(&id, &quick().deadline(Duration::from_millis(300)))
         .await
         .unwrap_err();
     let elapsed = started.elapsed();
@@ -104,12 +104,12 @@ async fn the_deadline_ends_the_wait_with_the_last_seen_job() {
 async fn the_deadline_cuts_off_a_poll_in_flight() {
     let server = server(1_000).await;
     let client = client_for(&server);
-    let id = client.v2().create_job("x").await.unwrap().id.unwrap();
+    let id = client.v2().create_job("x").await.unwrap().id;
     server.inject(Fault::delay(Duration::from_secs(30)).on(Operation::V2GetJob));
     let started = Instant::now();
     let error = client
         .v2()
-        .wait(&id, &quick().deadline(Duration::from_millis(300)))
+        .wait_with(&id, &quick().deadline(Duration::from_millis(300)))
         .await
         .unwrap_err();
     assert!(
@@ -128,7 +128,7 @@ async fn the_deadline_cuts_off_a_poll_in_flight() {
     let mut changes = Box::pin(
         client
             .v2()
-            .watch(&id, &quick().deadline(Duration::from_millis(300))),
+            .watch_with(&id, &quick().deadline(Duration::from_millis(300))),
     );
     let started = Instant::now();
     let last = changes.next().await.unwrap().unwrap_err();
@@ -143,7 +143,7 @@ async fn create_and_wait_names_the_job_whatever_ends_the_wait() {
     server.inject(Fault::new(FaultKind::NonJsonBody).on(Operation::V2GetJob));
     let error = client
         .v2()
-        .create_and_wait("x", &quick().deadline(Duration::from_millis(200)))
+        .create_and_wait_with("x", &quick().deadline(Duration::from_millis(200)))
         .await
         .unwrap_err();
     let created = server
@@ -168,7 +168,7 @@ async fn create_and_wait_names_the_job_whatever_ends_the_wait() {
     server.inject(Fault::status(404).on(Operation::V2GetJob));
     let error = client
         .v2()
-        .create_and_wait("y", &quick())
+        .create_and_wait_with("y", &quick())
         .await
         .unwrap_err();
     let Error::WaitFailed { target, source } = &error else {
@@ -188,11 +188,11 @@ async fn create_and_wait_names_the_job_whatever_ends_the_wait() {
 async fn an_unknown_status_is_polled_until_the_deadline_and_reported() {
     let server = server(1).await;
     let client = client_for(&server);
-    let id = client.v2().create_job("x").await.unwrap().id.unwrap();
+    let id = client.v2().create_job("x").await.unwrap().id;
     server.inject(Fault::new(FaultKind::UnknownStatus("paused".into())).on(Operation::V2GetJob));
     let error = client
         .v2()
-        .wait(&id, &quick().deadline(Duration::from_millis(200)))
+        .wait_with(&id, &quick().deadline(Duration::from_millis(200)))
         .await
         .unwrap_err();
     assert!(
@@ -208,19 +208,23 @@ async fn an_unknown_status_is_polled_until_the_deadline_and_reported() {
 async fn transient_errors_do_not_end_the_wait_but_a_404_does() {
     let server = server(2).await;
     let client = client_for(&server).with_retry_policy(RetryPolicy::disabled());
-    let id = client.v2().create_job("x").await.unwrap().id.unwrap();
+    let id = client.v2().create_job("x").await.unwrap().id;
     server.inject(Fault::status(503).on(Operation::V2GetJob).times(2));
     server.inject(
         Fault::new(FaultKind::CutAfterBytes(4))
             .on(Operation::V2GetJob)
             .times(1),
     );
-    let outcome = client.v2().wait(&id, &quick()).await.unwrap();
+    let outcome = client.v2().wait_with(&id, &quick()).await.unwrap();
     assert!(matches!(outcome, JobOutcome::Completed(_)));
     // Two 503s (not acted on), a cut reply (acted on: the job's first poll), then its second.
     assert_eq!(count(&server, Operation::V2GetJob), 4);
 
-    let error = client.v2().wait("job_missing", &quick()).await.unwrap_err();
+    let error = client
+        .v2()
+        .wait_with("job_missing", &quick())
+        .await
+        .unwrap_err();
     assert!(matches!(error, Error::NotFound(_)), "{error}");
 }
 
@@ -228,13 +232,13 @@ async fn transient_errors_do_not_end_the_wait_but_a_404_does() {
 async fn a_servers_retry_after_wins_over_the_schedule_up_to_its_longest_pause() {
     let server = server(2).await;
     let client = client_for(&server).with_retry_policy(RetryPolicy::disabled());
-    let id = client.v2().create_job("x").await.unwrap().id.unwrap();
+    let id = client.v2().create_job("x").await.unwrap().id;
     server.inject(Fault::rate_limited(1).on(Operation::V2GetJob).times(1));
     let started = Instant::now();
     let patient = quick()
         .max_delay(Duration::from_secs(2))
         .deadline(Duration::from_secs(5));
-    client.v2().wait(&id, &patient).await.unwrap();
+    client.v2().wait_with(&id, &patient).await.unwrap();
     assert!(
         started.elapsed() >= Duration::from_secs(1),
         "{:?}",
@@ -252,10 +256,10 @@ async fn a_servers_retry_after_wins_over_the_schedule_up_to_its_longest_pause() 
     );
 
     // A server that asks for more than the longest pause is polled at the longest pause.
-    let id = client.v2().create_job("x").await.unwrap().id.unwrap();
+    let id = client.v2().create_job("x").await.unwrap().id;
     server.inject(Fault::rate_limited(3600).on(Operation::V2GetJob).times(1));
     let started = Instant::now();
-    client.v2().wait(&id, &patient).await.unwrap();
+    client.v2().wait_with(&id, &patient).await.unwrap();
     assert!(
         started.elapsed() < Duration::from_secs(4),
         "{:?}",
@@ -267,10 +271,10 @@ async fn a_servers_retry_after_wins_over_the_schedule_up_to_its_longest_pause() 
 async fn dropping_the_wait_stops_polling() {
     let server = server(1_000).await;
     let client = client_for(&server);
-    let id = client.v2().create_job("x").await.unwrap().id.unwrap();
+    let id = client.v2().create_job("x").await.unwrap().id;
     let waiting = {
         let client = client.clone();
-        tokio::spawn(async move { client.v2().wait(&id, &quick().no_deadline()).await })
+        tokio::spawn(async move { client.v2().wait_with(&id, &quick().no_deadline()).await })
     };
     tokio::time::sleep(Duration::from_millis(150)).await;
     waiting.abort();
@@ -289,10 +293,10 @@ async fn dropping_the_wait_stops_polling() {
 async fn watch_yields_each_distinct_state_and_ends_at_the_final_one() {
     let server = server(4).await;
     let client = client_for(&server);
-    let id = client.v2().create_job("x").await.unwrap().id.unwrap();
+    let id = client.v2().create_job("x").await.unwrap().id;
     let states: Vec<_> = client
         .v2()
-        .watch(&id, &quick())
+        .watch_with(&id, &quick())
         .map(|job| job.unwrap())
         .collect()
         .await;
@@ -315,14 +319,14 @@ async fn a_follow_up_then_wait() {
     let client = client_for(&server);
     let first = client
         .v2()
-        .create_and_wait("x", &quick())
+        .create_and_wait_with("x", &quick())
         .await
         .unwrap()
         .into_job();
-    let id = first.id.clone().unwrap();
+    let id = first.id.clone();
     let again = client
         .v2()
-        .send_message_and_wait(&id, "more", &quick())
+        .send_message_and_wait_with(&id, "more", &quick())
         .await
         .unwrap();
     assert!(matches!(again, JobOutcome::Completed(_)));
@@ -347,7 +351,11 @@ async fn a_session_is_waited_for_until_it_halts() {
     let run = client.v1().create_job(request).await.unwrap();
     let id = run.session_id().unwrap().to_owned();
     drop(run);
-    let session = client.v1().wait_for_session(&id, &quick()).await.unwrap();
+    let session = client
+        .v1()
+        .wait_for_session_with(&id, &quick())
+        .await
+        .unwrap();
     assert_eq!(session.haulted, Some(true));
     assert!(session.pull_request_link.is_some());
 }
@@ -376,7 +384,7 @@ async fn sessions_are_listed_across_pages() {
     let listed: Vec<String> = client
         .v1()
         .list_all(3)
-        .map(|s| s.unwrap().session_id.unwrap())
+        .map(|s| s.unwrap().session_id)
         .collect()
         .await;
     assert_eq!(listed, ids);
@@ -401,11 +409,11 @@ async fn waiters_on_the_same_job_share_one_poll_per_interval() {
         .await
         .unwrap();
     let client = client_for(&server);
-    let id = client.v2().create_job("x").await.unwrap().id.unwrap();
+    let id = client.v2().create_job("x").await.unwrap().id;
     let options = quick();
-    let waits = futures::future::join_all((0..50).map(|_| client.v2().wait(&id, &options)));
+    let waits = futures::future::join_all((0..50).map(|_| client.v2().wait_with(&id, &options)));
     let watches = futures::future::join_all(
-        (0..10).map(|_| client.v2().watch(&id, &options).collect::<Vec<_>>()),
+        (0..10).map(|_| client.v2().watch_with(&id, &options).collect::<Vec<_>>()),
     );
     let (waits, watches) = tokio::join!(waits, watches);
     assert!(
@@ -433,12 +441,12 @@ async fn waiters_on_the_same_job_share_one_poll_per_interval() {
 async fn a_status_declared_final_ends_the_wait_as_other() {
     let server = server(1_000).await;
     let client = client_for(&server);
-    let id = client.v2().create_job("x").await.unwrap().id.unwrap();
+    let id = client.v2().create_job("x").await.unwrap().id;
     server.inject(Fault::new(FaultKind::UnknownStatus("cancelled".into())).on(Operation::V2GetJob));
     let started = Instant::now();
     let outcome = client
         .v2()
-        .wait(&id, &quick().also_final("cancelled"))
+        .wait_with(&id, &quick().also_final("cancelled"))
         .await
         .unwrap();
     assert!(started.elapsed() < Duration::from_secs(1));

@@ -22,7 +22,7 @@ async fn the_key_is_sent_once_in_the_authorization_header_with_our_user_agent() 
             let n = socket.read(&mut buffer).await.unwrap();
             request.extend_from_slice(&buffer[..n]);
         }
-        let body = r#"{"id":"job_1","status":"active"}"#;
+        let body = r#"{"id":"job_1","status":"active","createdAt":"2026-11-22T10:00:00Z"}"#;
         let reply = format!(
             "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
             body.len()
@@ -37,7 +37,7 @@ async fn the_key_is_sent_once_in_the_authorization_header_with_our_user_agent() 
         .build()
         .unwrap();
     let job = client.v2().get_job("job_1").await.unwrap();
-    assert_eq!(job.id.as_deref(), Some("job_1"));
+    assert_eq!(job.id, "job_1");
     let request = capture.await.unwrap().to_ascii_lowercase();
     assert_eq!(
         request.matches(&SECRET.to_ascii_lowercase()).count(),
@@ -66,7 +66,7 @@ async fn recording_server() -> common::raw::RawServer {
     common::raw::RawServer::replying(common::raw::reply(
         200,
         &[("content-type", "application/json")],
-        br#"{"id":"job_1","status":"active"}"#,
+        br#"{"id":"job_1","status":"active","createdAt":"2026-11-22T10:00:00Z"}"#,
     ))
     .await
 }
@@ -75,7 +75,8 @@ async fn recording_server() -> common::raw::RawServer {
 async fn a_users_own_http_client_carries_the_key_per_request_and_its_own_headers() {
     use mintlify_agent::reqwest::header::{HeaderMap, HeaderName, HeaderValue};
     let server = recording_server().await;
-    let http = mintlify_agent::reqwest::Client::builder()
+    let http = mintlify_agent::http_client_builder()
+        .unwrap()
         .default_headers(HeaderMap::from_iter([(
             HeaderName::from_static("x-proxy-token"),
             HeaderValue::from_static("proxy-1"),

@@ -26,8 +26,8 @@ fn encode_path(segment: &str) -> ::std::string::String {
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
-    ///One agent session (a v1 job). Every field is optional on the wire; older servers sent fewer of them.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    ///One agent session (a v1 job). The server always sends `sessionId`; the other fields are optional on the wire: older servers sent fewer of them.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct AgentSession {
         ///The Git branch the agent worked on.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -59,11 +59,8 @@ pub mod types {
         )]
         pub pull_request_link: ::std::option::Option<::std::string::String>,
         ///The session's id.
-        #[serde(
-            rename = "sessionId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub session_id: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "sessionId")]
+        pub session_id: ::std::string::String,
         ///The documentation subdomain the session belongs to.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subdomain: ::std::option::Option<::std::string::String>,
@@ -582,7 +579,7 @@ pub mod types {
                 ::std::string::String,
             >,
             session_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             subdomain: ::std::result::Result<
@@ -611,7 +608,7 @@ pub mod types {
                     haulted: Ok(Default::default()),
                     message_to_user: Ok(Default::default()),
                     pull_request_link: Ok(Default::default()),
-                    session_id: Ok(Default::default()),
+                    session_id: Err("no value supplied for session_id".to_string()),
                     subdomain: Ok(Default::default()),
                     title: Ok(Default::default()),
                     todos: Ok(Default::default()),
@@ -700,7 +697,7 @@ pub mod types {
             }
             pub fn session_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.session_id = value

@@ -26,8 +26,8 @@ fn encode_path(segment: &str) -> ::std::string::String {
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
-    ///An agent job. Every field is optional on the wire: older servers left some out (a follow-up reply once came without `status`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    ///An agent job. The server always sends `id` and `createdAt` (every published shape has them; a reply without them is not a job). The other fields are optional on the wire: older servers left some out (a follow-up reply once came without `status`).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct AgentJob {
         ///When the job was archived; `null` unless it is archived.
         #[serde(
@@ -38,14 +38,10 @@ pub mod types {
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         ///When the job was created.
-        #[serde(
-            rename = "createdAt",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        #[serde(rename = "createdAt")]
+        pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
         ///The job's id.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
         ///The model the agent runs on.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub model: ::std::option::Option<::std::string::String>,
@@ -311,13 +307,10 @@ pub mod types {
                 ::std::string::String,
             >,
             created_at: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::chrono::DateTime<::chrono::offset::Utc>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
             model: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -339,8 +332,8 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     archived_at: Ok(Default::default()),
-                    created_at: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    id: Err("no value supplied for id".to_string()),
                     model: Ok(Default::default()),
                     pr_link: Ok(Default::default()),
                     source: Ok(Default::default()),
@@ -365,9 +358,7 @@ pub mod types {
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -379,7 +370,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
