@@ -1,5 +1,6 @@
 //! The command line, as clap reads it.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -8,15 +9,21 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0    success (a job that completed)
   1    the job failed or was archived, or a v1 session ended in an error
-  2    usage error
-  3    the API refused the request (4xx: bad request, key, permission, not found)
-  4    transient failure: server error, rate limit, connection, timeout or deadline
-  130  interrupted (Ctrl-C); the job or session id is printed to resume with
+  2    usage error: a wrong command line (clap's own), a missing or invalid key, project,
+       base URL, id or prompt; nothing was sent
+  3    the API refused the request (4xx: bad request, key, permission, not found; a redirect)
+  4    transient failure: server error, rate limit, connection, timeout, a wait's deadline,
+       or standard output could not be written
+  130  interrupted (Ctrl-C); says whether anything was started, and how to resume
+  141  standard output was closed by its reader (`| head`): the command stops quietly, as
+       a process killed by SIGPIPE does
+After a job or session was created, every error names its id and the command to resume with.
 
 Environment:
-  MINTLIFY_API_KEY      admin API key (mint_…); never given as a flag
-  MINTLIFY_PROJECT_ID   project id (or --project)
-  MINTLIFY_BASE_URL     API base URL (or --base-url)";
+  MINTLIFY_API_KEY              admin API key (mint_…); never given as a flag
+  MINTLIFY_PROJECT_ID           project id (or --project)
+  MINTLIFY_BASE_URL             API base URL (or --base-url)
+  MINTLIFY_ALLOW_INSECURE_HTTP  1: allow a plain http:// base URL off loopback";
 
 /// Drive Mintlify's documentation agent from a terminal or a CI script.
 ///
@@ -48,6 +55,9 @@ pub struct Global {
     /// Run against a local fake Mintlify server started in-process (no key needed).
     #[arg(long, global = true)]
     pub fake: bool,
+    /// Allow a plain http:// base URL off loopback: the key then travels in clear text.
+    #[arg(long, global = true, env = "MINTLIFY_ALLOW_INSECURE_HTTP")]
+    pub allow_insecure_http: bool,
 }
 
 /// The commands.
@@ -66,8 +76,12 @@ pub enum Command {
 pub enum JobCommand {
     /// Start a job; with --wait, wait until it finishes.
     Create {
-        /// What the agent should do.
-        prompt: String,
+        /// What the agent should do; `-` reads it from standard input.
+        #[arg(required_unless_present = "file", conflicts_with = "file")]
+        prompt: Option<String>,
+        /// Read the prompt from this file (for prompts longer than a command line takes).
+        #[arg(long, value_name = "PATH")]
+        file: Option<PathBuf>,
         #[command(flatten)]
         wait: WaitArgs,
     },
@@ -80,8 +94,12 @@ pub enum JobCommand {
     Message {
         /// The job id.
         id: String,
-        /// The follow-up instruction.
-        prompt: String,
+        /// The follow-up instruction; `-` reads it from standard input.
+        #[arg(required_unless_present = "file", conflicts_with = "file")]
+        prompt: Option<String>,
+        /// Read the follow-up from this file.
+        #[arg(long, value_name = "PATH")]
+        file: Option<PathBuf>,
         #[command(flatten)]
         wait: WaitArgs,
     },
@@ -111,9 +129,15 @@ pub struct WaitArgs {
 pub enum SessionCommand {
     /// Start a v1 run and stream it live: text as it arrives, tool calls and todos as lines.
     Run {
-        /// The task, as one or more words.
-        #[arg(required = true)]
+        /// The task, as one or more words; `-` reads it from standard input.
+        #[arg(required_unless_present = "file", conflicts_with = "file")]
         message: Vec<String>,
+        /// Read the task from this file.
+        #[arg(long, value_name = "PATH")]
+        file: Option<PathBuf>,
+        /// Give up waiting for the session's outcome after the stream after this long.
+        #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+        timeout: Option<Duration>,
         /// The branch to work on (created if missing).
         #[arg(long)]
         branch: Option<String>,

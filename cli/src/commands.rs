@@ -1,103 +1,162 @@
 //! The commands, each a function from its arguments to what it prints.
 
-use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use futures::StreamExt;
+use mintlify_agent::stream::StreamError;
 use mintlify_agent::v1::types::{
-    CreateJobRequest, HaltReason, Message, MessageRole, Model as ApiModel,
+    AgentSession, CreateJobRequest, HaltReason, Message, MessageRole, Model as ApiModel,
 };
-use mintlify_agent::{Client, Error, JobOutcome, WaitOptions};
+use mintlify_agent::v2::types::AgentJob;
+use mintlify_agent::{Client, Error, JobOutcome, LastSeen, WaitTarget};
 use serde_json::json;
 
 use crate::args::{JobCommand, Model, SessionCommand};
+use crate::input::{self, PromptSource};
 use crate::outcome::Failure;
-use crate::output::{LiveRun, Printer, status_of};
+use crate::output::{LiveRun, Printer, Spinner, describe_session, status_of};
+use crate::progress::{Kind, Progress, Tracker};
+use crate::wait::{self, Pace, Seen};
 
-/// What a command needs, and where it leaves the id to resume with after Ctrl-C.
+/// A wait's deadline when the user gives none (the library's default).
+const DEFAULT_DEADLINE: Duration = Duration::from_secs(30 * 60);
+
+/// What a command needs, and where it records what it set in motion (for errors and Ctrl-C).
 pub struct Context {
+    /// The API client.
     pub client: Client,
+    /// Where output goes.
     pub printer: Printer,
-    pub wait: WaitOptions,
-    pub resume: Arc<Mutex<Option<String>>>,
+    /// How often waits poll.
+    pub pace: Pace,
+    /// What has been started.
+    pub progress: Tracker,
+    /// The key comes from standard input, so a prompt cannot.
+    pub stdin_taken: bool,
 }
 
-impl Context {
-    fn resume_with(&self, hint: String) {
-        *self.resume.lock().unwrap_or_else(PoisonError::into_inner) = Some(hint);
-    }
-
-    fn wait_options(&self, timeout: Option<Duration>) -> WaitOptions {
-        match timeout {
-            Some(timeout) => self.wait.clone().deadline(timeout),
-            None => self.wait.clone(),
-        }
-    }
-}
-
+/// `job …`
 pub async fn job(context: &Context, command: JobCommand) -> Result<(), Failure> {
     let v2 = context.client.v2();
     match command {
-        JobCommand::Create { prompt, wait } => {
-            let job = v2.create_job(prompt).await?;
-            let id = job.id.clone();
+        JobCommand::Create { prompt, file, wait } => {
+            let prompt = read_prompt(context, prompt, file.as_deref(), "PROMPT")?;
+            context.progress.set(Progress::Creating(Kind::Job));
+            let reply = v2.create_job_with_response(prompt).await?;
+            let id = reply.value().id.clone();
+            context.progress.set(Progress::Job(id.clone()));
             if !wait.wait {
-                context.printer.job(&job);
-                return Ok(());
+                return context.printer.job(&reply);
             }
             wait_job(context, &id, wait.timeout).await
         }
         JobCommand::Get { id } => {
-            context.printer.job(&v2.get_job(&id).await?);
-            Ok(())
+            let id = input::id(&id, "the job id (ID)")?;
+            context.printer.job(&v2.get_job_with_response(id).await?)
         }
-        JobCommand::Message { id, prompt, wait } => {
-            let job = v2.send_message(&id, prompt).await?;
+        JobCommand::Message {
+            id,
+            prompt,
+            file,
+            wait,
+        } => {
+            let id = input::id(&id, "the job id (ID)")?;
+            let prompt = read_prompt(context, prompt, file.as_deref(), "PROMPT")?;
+            context.progress.set(Progress::Messaging(id.to_owned()));
+            let reply = v2.send_message_with_response(id, prompt).await?;
+            context.progress.set(Progress::Job(id.to_owned()));
             if !wait.wait {
-                context.printer.job(&job);
-                return Ok(());
+                return context.printer.job(&reply);
             }
-            wait_job(context, &id, wait.timeout).await
+            wait_job(context, id, wait.timeout).await
         }
-        JobCommand::Wait { id, timeout } => wait_job(context, &id, timeout).await,
+        JobCommand::Wait { id, timeout } => {
+            let id = input::id(&id, "the job id (ID)")?;
+            context.progress.set(Progress::Job(id.to_owned()));
+            wait_job(context, id, timeout).await
+        }
     }
 }
 
-/// Waits for a job with a spinner showing its status; prints the final job.
-async fn wait_job(context: &Context, id: &str, timeout: Option<Duration>) -> Result<(), Failure> {
-    context.resume_with(format!(
-        "the job goes on; resume with: mintlify-agent job wait {id}"
-    ));
-    let spinner = context.printer.spinner(format!("{id}: waiting"));
-    let options = context.wait_options(timeout);
-    let mut changes = Box::pin(context.client.v2().watch_with(id, &options));
-    let mut last = None;
-    while let Some(job) = changes.next().await {
-        let job = job?;
-        spinner.set(format!("{id}: {}", status_of(&job)));
-        last = Some(job);
-    }
-    drop(spinner);
-    let Some(job) = last else {
-        return Err(Failure::Usage(format!("no state seen for job {id}")));
+/// The prompt from the argument (`-`: standard input) or `--file`.
+fn read_prompt(
+    context: &Context,
+    prompt: Option<String>,
+    file: Option<&std::path::Path>,
+    name: &str,
+) -> Result<String, Failure> {
+    let words: Vec<String> = prompt.into_iter().collect();
+    let source = match file {
+        Some(path) => PromptSource::File(path),
+        None => PromptSource::Words(&words),
     };
-    context.printer.job(&job);
-    match JobOutcome::from_final(&job) {
+    input::prompt(source, name, context.stdin_taken)
+}
+
+/// Waits for a job with a spinner showing its status (or why polls fail); prints the final job.
+async fn wait_job(context: &Context, id: &str, timeout: Option<Duration>) -> Result<(), Failure> {
+    let v2 = context.client.v2();
+    let spinner = context.printer.spinner(&format!("{id}: waiting"));
+    let reply = wait::until(
+        WaitTarget::Job(id.to_owned()),
+        context.pace,
+        timeout.unwrap_or(DEFAULT_DEADLINE),
+        || v2.get_job_with_response(id),
+        |job: &AgentJob| JobOutcome::from_final(job).is_some(),
+        LastSeen::Job,
+        |seen| show_poll(context, &spinner, id, seen.map(status_of)),
+    )
+    .await;
+    drop(spinner);
+    let reply = reply?;
+    context.printer.job(&reply)?;
+    match JobOutcome::from_final(reply.value()) {
         Some(JobOutcome::Completed(_)) => Ok(()),
         _ => Err(Failure::JobFailed),
     }
 }
 
+/// Shows one poll of a wait: the status on the spinner, a failed poll on the spinner or, off a
+/// terminal, as a line on standard error.
+fn show_poll(context: &Context, spinner: &Spinner, id: &str, seen: Seen<'_, &str>) {
+    match seen {
+        Seen::Value(status) => spinner.set(&format!("{id}: {status}")),
+        Seen::Failed(error) => {
+            let line = format!("{id}: poll failed: {error}; retrying");
+            if spinner.shown() {
+                spinner.set(&line);
+            } else {
+                context.printer.note(&line);
+            }
+        }
+    }
+}
+
+/// `session …`
 pub async fn session(context: &Context, command: SessionCommand) -> Result<(), Failure> {
     let v1 = context.client.v1();
     match command {
         SessionCommand::Run {
             message,
+            file,
+            timeout,
             branch,
             model,
             draft,
             system,
         } => {
+            let task = match file {
+                Some(path) => input::prompt(
+                    PromptSource::File(&path),
+                    "the task (MESSAGE)",
+                    context.stdin_taken,
+                )?,
+                None => input::prompt(
+                    PromptSource::Words(&message),
+                    "the task (MESSAGE)",
+                    context.stdin_taken,
+                )?,
+            };
             let mut messages = Vec::new();
             if let Some(system) = system {
                 messages.push(Message {
@@ -107,7 +166,7 @@ pub async fn session(context: &Context, command: SessionCommand) -> Result<(), F
             }
             messages.push(Message {
                 role: MessageRole::User,
-                content: message.join(" "),
+                content: task,
             });
             let mut request = CreateJobRequest::builder()
                 .messages(messages)
@@ -121,63 +180,98 @@ pub async fn session(context: &Context, command: SessionCommand) -> Result<(), F
                     Model::Opus => ApiModel::Opus,
                 });
             }
-            run_session(context, request).await
+            run_session(context, request, timeout).await
         }
         SessionCommand::Get { id } => {
-            context.printer.session(&v1.get_job(&id).await?);
-            Ok(())
+            let id = input::id(&id, "the session id (ID)")?;
+            context
+                .printer
+                .session(&v1.get_job_with_response(id).await?)
         }
         SessionCommand::List { limit } => {
             let page = limit.clamp(1, 100) as u64;
             let sessions: Vec<_> = v1.list_all(page).take(limit).collect().await;
             let sessions = sessions.into_iter().collect::<Result<Vec<_>, Error>>()?;
             if context.printer.json {
-                println!("{}", json!({ "sessions": sessions }));
+                context.printer.json_line(&json!({ "sessions": sessions }))
             } else {
                 for session in &sessions {
-                    println!("{}", crate::output::describe_session(session));
+                    context.printer.text_line(&describe_session(session))?;
                 }
+                Ok(())
             }
-            Ok(())
         }
     }
 }
 
-/// Streams a run live, then reads the session for its outcome (also after a broken stream).
+/// Streams a run live, then waits for the session's outcome (also after a broken stream).
 async fn run_session(
     context: &Context,
     request: mintlify_agent::v1::types::builder::CreateJobRequest,
+    timeout: Option<Duration>,
 ) -> Result<(), Failure> {
     let v1 = context.client.v1();
+    let printer = &context.printer;
+    context.progress.set(Progress::Creating(Kind::Session));
     let mut run = v1.create_job(request).await?;
-    let id = run.session_id().unwrap_or_default().to_owned();
-    context.resume_with(format!(
-        "the session goes on; see it with: mintlify-agent session get {id}"
+    let Some(id) = run.session_id().map(str::to_owned) else {
+        // The run goes on, but without its id nothing can follow it: say so and where to look.
+        return Err(Failure::Api(Error::InvalidRequest(
+            "the server started a run without a session id (no X-Session-Id header); find it \
+             with: mintlify-agent session list"
+                .to_owned(),
+        )));
+    };
+    context.progress.set(Progress::Session(id.clone()));
+    printer.note(&format!(
+        "session {id} on branch {}",
+        run.branch().unwrap_or("?")
     ));
-    if !context.printer.json {
-        eprintln!("session {id} on branch {}", run.branch().unwrap_or("?"));
-    }
-    let mut live = LiveRun::new();
-    let mut broke = None;
+    let mut live = LiveRun::default();
     while let Some(event) = run.next().await {
         match event {
-            Ok(event) if context.printer.json => println!("{}", event.to_ui_chunk()),
-            Ok(event) => live.show(&event),
-            Err(mintlify_agent::stream::StreamError::Transport { source }) => broke = Some(source),
-            Err(error) => eprintln!("skipped an event: {error}"),
+            Ok(event) if printer.json => printer.json_line(&event.to_ui_chunk())?,
+            Ok(event) => live.show(&event)?,
+            Err(StreamError::Transport { source }) => {
+                let message = format!("the stream broke off ({source})");
+                if printer.json {
+                    printer.json_line(
+                        &json!({ "type": "stream-broken", "message": message, "sessionId": id }),
+                    )?;
+                } else {
+                    live.end()?;
+                    printer.note(&format!("{message}; waiting for the session to end"));
+                }
+            }
+            Err(error) if printer.json => {
+                printer.json_line(&json!({ "type": "skipped", "message": error.to_string() }))?
+            }
+            Err(error) => printer.note(&format!("skipped an event: {error}")),
         }
     }
-    live.end();
-    if let Some(error) = &broke {
-        eprintln!("the stream broke off ({error}); waiting for the session to end");
+    if !printer.json {
+        live.end()?;
     }
-    let session = v1.wait_for_session_with(&id, &context.wait).await?;
-    if context.printer.json {
-        println!("{}", json!({ "type": "outcome", "session": session }));
+    let spinner = printer.spinner(&format!("{id}: waiting for the outcome"));
+    let reply = wait::until(
+        WaitTarget::Session(id.clone()),
+        context.pace,
+        timeout.unwrap_or(DEFAULT_DEADLINE),
+        || v1.get_job_with_response(&id),
+        |session: &AgentSession| session.haulted == Some(true),
+        LastSeen::Session,
+        |seen| show_poll(context, &spinner, &id, seen.map(|_| "running")),
+    )
+    .await;
+    drop(spinner);
+    let reply = reply?;
+    if printer.json {
+        printer
+            .json_line(&json!({ "type": "outcome", "session": crate::output::as_sent(&reply) }))?;
     } else {
-        println!("{}", crate::output::describe_session(&session));
+        printer.text_line(&describe_session(reply.value()))?;
     }
-    match session.hault_reason {
+    match reply.value().hault_reason {
         Some(HaltReason::Completed) => Ok(()),
         _ => Err(Failure::JobFailed),
     }

@@ -2,49 +2,74 @@
 
 mod args;
 mod commands;
+mod input;
 mod outcome;
 mod output;
+mod progress;
+mod sink;
+mod terminal;
+mod wait;
 
+use std::ffi::OsString;
 use std::io::Read;
 use std::process::ExitCode;
-use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
 
 use clap::Parser;
-use mintlify_agent::{Client, WaitOptions};
-use mintlify_agent_testkit::{JobLifecycle, TestServer};
+use mintlify_agent::{BuildError, Client};
 
 use crate::args::{Cli, Command, Global};
 use crate::commands::Context;
 use crate::outcome::Failure;
 use crate::output::Printer;
+use crate::progress::{Progress, Tracker};
+use crate::wait::Pace;
+
+/// Environment variables clap reads for flags; a value that is not UTF-8 is named here rather
+/// than in clap's words about arguments.
+const CLAP_ENV: [&str; 3] = [
+    "MINTLIFY_PROJECT_ID",
+    "MINTLIFY_BASE_URL",
+    "MINTLIFY_ALLOW_INSECURE_HTTP",
+];
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    let json = std::env::args_os().any(|a| a == "--json");
+    if let Some(name) = CLAP_ENV
+        .iter()
+        .find(|name| not_utf8(std::env::var_os(name)))
+    {
+        return Failure::Usage(format!("{name} is not valid UTF-8"))
+            .report(&Progress::Nothing, json);
+    }
     let cli = Cli::parse();
-    let resume = Arc::new(Mutex::new(None));
+    let json = cli.global.json;
+    let progress = Tracker::default();
     let result = tokio::select! {
-        result = run(cli, resume.clone()) => result,
-        _ = tokio::signal::ctrl_c() => {
-            let hint = resume.lock().unwrap_or_else(PoisonError::into_inner).take();
-            Err(Failure::Interrupted(format!("interrupted; {}", hint.unwrap_or_else(|| "nothing was started".to_owned()))))
-        }
+        result = run(cli, progress.clone()) => result,
+        _ = tokio::signal::ctrl_c() => Err(Failure::Interrupted),
     };
     report_peak_memory();
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(failure) => failure.report(),
+        Err(failure) => failure.report(&progress.get(), json),
     }
 }
 
-async fn run(cli: Cli, resume: Arc<Mutex<Option<String>>>) -> Result<(), Failure> {
+fn not_utf8(value: Option<OsString>) -> bool {
+    value.is_some_and(|v| v.into_string().is_err())
+}
+
+async fn run(cli: Cli, progress: Tracker) -> Result<(), Failure> {
+    let printer = Printer::new(cli.global.json);
     // Kept alive for the whole command: a `--fake` server stops when dropped.
-    let (client, _server, wait) = connect(&cli.global).await?;
+    let (client, _server, pace) = connect(&cli.global, printer).await?;
     let context = Context {
         client,
-        printer: Printer::new(cli.global.json),
-        wait,
-        resume,
+        printer,
+        pace,
+        progress,
+        stdin_taken: cli.global.api_key_stdin,
     };
     match cli.command {
         Command::Job(command) => commands::job(&context, command).await,
@@ -52,27 +77,19 @@ async fn run(cli: Cli, resume: Arc<Mutex<Option<String>>>) -> Result<(), Failure
     }
 }
 
+/// A `--fake` server, kept for the command's length; nothing without the `fake` feature.
+#[cfg(feature = "fake")]
+type FakeServer = mintlify_agent_testkit::TestServer;
+#[cfg(not(feature = "fake"))]
+type FakeServer = ();
+
 /// The client: against a `--fake` server started here, or from the key and settings given.
-async fn connect(global: &Global) -> Result<(Client, Option<TestServer>, WaitOptions), Failure> {
+async fn connect(
+    global: &Global,
+    printer: Printer,
+) -> Result<(Client, Option<FakeServer>, Pace), Failure> {
     if global.fake {
-        let server = TestServer::builder()
-            .lifecycle(JobLifecycle {
-                polls: None,
-                after: Some(Duration::from_secs(2)),
-            })
-            .frame_delay(Duration::from_millis(20))
-            .start()
-            .await
-            .map_err(|e| Failure::Usage(format!("cannot start the fake server: {e}")))?;
-        let client = Client::builder()
-            .api_key(server.api_key())
-            .project_id(server.project_id())
-            .base_url(server.base_url())
-            .build()?;
-        let wait = WaitOptions::default()
-            .first_delay(Duration::from_millis(250))
-            .max_delay(Duration::from_secs(1));
-        return Ok((client, Some(server), wait));
+        return fake().await;
     }
     let key = if global.api_key_stdin {
         let mut key = String::new();
@@ -81,21 +98,90 @@ async fn connect(global: &Global) -> Result<(Client, Option<TestServer>, WaitOpt
             .map_err(|e| Failure::Usage(format!("cannot read the key from standard input: {e}")))?;
         key
     } else {
-        std::env::var("MINTLIFY_API_KEY").map_err(|_| {
-            Failure::Usage(
-                "MINTLIFY_API_KEY is not set (or use --api-key-stdin, or --fake to try it)"
-                    .to_owned(),
-            )
-        })?
+        match std::env::var_os("MINTLIFY_API_KEY").map(OsString::into_string) {
+            Some(Ok(key)) => key,
+            Some(Err(_)) => {
+                return Err(Failure::Usage(
+                    "MINTLIFY_API_KEY is not valid UTF-8".to_owned(),
+                ));
+            }
+            None => {
+                return Err(Failure::Usage(
+                    "MINTLIFY_API_KEY is not set (or use --api-key-stdin, or --fake to try it)"
+                        .to_owned(),
+                ));
+            }
+        }
     };
-    let project = global.project.clone().ok_or_else(|| {
+    let project = global.project.as_deref().ok_or_else(|| {
         Failure::Usage("no project: set MINTLIFY_PROJECT_ID or --project".to_owned())
     })?;
+    let project = input::id(project, "the project id (--project or MINTLIFY_PROJECT_ID)")?;
     let mut builder = Client::builder().api_key(key).project_id(project);
     if let Some(base_url) = &global.base_url {
         builder = builder.base_url(base_url);
     }
-    Ok((builder.build()?, None, WaitOptions::default()))
+    if global.allow_insecure_http {
+        builder = builder.allow_insecure_http();
+        if global
+            .base_url
+            .as_deref()
+            .is_some_and(|url| url.trim().to_ascii_lowercase().starts_with("http://"))
+        {
+            let warning = "warning: --allow-insecure-http: the API key goes to the server in \
+                           clear text over plain http";
+            if printer.json {
+                sink::err_line(&serde_json::json!({ "warning": warning }).to_string());
+            } else {
+                printer.note(warning);
+            }
+        }
+    }
+    let client = builder.build().map_err(|error| match error {
+        BuildError::InvalidBaseUrl { .. } => Failure::Usage(format!(
+            "{error} (here: --allow-insecure-http or MINTLIFY_ALLOW_INSECURE_HTTP=1)"
+        )),
+        error => Failure::from(error),
+    })?;
+    Ok((client, None, Pace::default()))
+}
+
+/// A client against the test kit's server, started in-process, with jobs that take 2 s.
+#[cfg(feature = "fake")]
+async fn fake() -> Result<(Client, Option<FakeServer>, Pace), Failure> {
+    use std::time::Duration;
+
+    use mintlify_agent_testkit::{JobLifecycle, TestServer};
+
+    let server = TestServer::builder()
+        .lifecycle(JobLifecycle {
+            polls: None,
+            after: Some(Duration::from_secs(2)),
+        })
+        .frame_delay(Duration::from_millis(20))
+        .start()
+        .await
+        .map_err(|e| Failure::Usage(format!("cannot start the fake server: {e}")))?;
+    let client = Client::builder()
+        .api_key(server.api_key())
+        .project_id(server.project_id())
+        .base_url(server.base_url())
+        .build()?;
+    let pace = Pace {
+        first: Duration::from_millis(250),
+        max: Duration::from_secs(1),
+    };
+    Ok((client, Some(server), pace))
+}
+
+/// Without the `fake` feature there is no server to start.
+#[cfg(not(feature = "fake"))]
+async fn fake() -> Result<(Client, Option<FakeServer>, Pace), Failure> {
+    Err(Failure::Usage(
+        "--fake is not available: this mintlify-agent was built without the `fake` feature \
+         (cargo install with --features fake)"
+            .to_owned(),
+    ))
 }
 
 /// With `MINTLIFY_AGENT_REPORT_PEAK_RSS` set, prints the process's peak memory to stderr
@@ -106,6 +192,9 @@ fn report_peak_memory() {
     }
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     if let Some(line) = status.lines().find(|l| l.starts_with("VmHWM:")) {
-        eprintln!("peak RSS: {}", line.trim_start_matches("VmHWM:").trim());
+        sink::err_line(&format!(
+            "peak RSS: {}",
+            line.trim_start_matches("VmHWM:").trim()
+        ));
     }
 }

@@ -298,7 +298,7 @@ async fn ctrl_c_stops_and_says_how_to_resume() {
     assert_eq!(output.status.code(), Some(130));
     assert_eq!(
         stderr(&output).trim(),
-        "interrupted; the job goes on; resume with: mintlify-agent job wait job_000001"
+        "interrupted; job job_000001 goes on; resume with: mintlify-agent job wait job_000001"
     );
 }
 
@@ -359,4 +359,46 @@ async fn a_long_stream_runs_in_little_memory() {
         .unwrap_or_else(|| panic!("no report: {report}"));
     eprintln!("session run over {bytes} bytes: peak RSS {peak_kb} kB");
     assert!(peak_kb < 32 * 1024, "{peak_kb} kB");
+}
+
+/// What a hostile server sends (here: the test kit echoing a prompt into a session's title, and
+/// an id into its 404 message) reaches the terminal with its control characters shown, not run.
+#[tokio::test(flavor = "multi_thread")]
+async fn server_text_cannot_drive_the_terminal() {
+    const HOSTILE: &str = "Pwn \x1b]0;pwned\x07\x1b[2J\u{9b}31m\u{202e}txt.exe\r";
+    let server = server().await;
+    let run_output = run(command(&server, &["session", "run", HOSTILE])).await;
+    assert_eq!(run_output.status.code(), Some(0), "{}", stderr(&run_output));
+    let missing = run(command(&server, &["job", "get", HOSTILE])).await;
+    assert_eq!(missing.status.code(), Some(3));
+    for output in [&run_output, &missing] {
+        for text in [stdout(output), stderr(output)] {
+            assert!(
+                !text
+                    .chars()
+                    .any(|c| (c.is_control() && c != '\n' && c != '\t') || c == '\u{202e}'),
+                "{text:?}"
+            );
+        }
+    }
+    assert!(
+        stdout(&run_output).contains("Pwn \\u{1b}]0;pwned\\u{7}\\u{1b}[2J"),
+        "the title, shown: {}",
+        stdout(&run_output)
+    );
+    assert!(
+        stderr(&missing).contains("Pwn \\u{1b}]0;pwned"),
+        "the server's message, shown: {}",
+        stderr(&missing)
+    );
+    let json_lines = run(command(
+        &server,
+        &["--json", "session", "get", "sess_000001"],
+    ))
+    .await;
+    assert_eq!(
+        json(&json_lines)["title"],
+        "Pwn \x1b]0;pwned\x07\x1b[2J\u{9b}31m\u{202e}txt.exe",
+        "JSON keeps the text, escaped"
+    );
 }

@@ -1,0 +1,31 @@
+//! Where output goes: standard output through one handle that reports a closed pipe instead of
+//! panicking, and standard error, which never fails a command.
+
+use std::io::{ErrorKind, Write};
+
+use crate::outcome::Failure;
+
+/// Writes `text` to standard output and flushes it, so that a reader sees it at once (a live
+/// run's text) and a closed pipe is noticed at the write that hit it.
+pub fn out(text: &str) -> Result<(), Failure> {
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .map_err(|error| match error.kind() {
+            // `… | head`: the reader has all it wanted; the command ends quietly.
+            ErrorKind::BrokenPipe => Failure::StdoutClosed,
+            _ => Failure::Output(error.to_string()),
+        })
+}
+
+/// Writes `line` and a newline to standard output.
+pub fn out_line(line: &str) -> Result<(), Failure> {
+    out(&format!("{line}\n"))
+}
+
+/// Writes `line` and a newline to standard error. A failure there has nowhere to be told,
+/// so it is ignored (`eprintln!` would panic).
+pub fn err_line(line: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}
