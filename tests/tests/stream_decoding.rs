@@ -225,3 +225,266 @@ proptest! {
         }
     }
 }
+
+/// Every event of `body` pushed in pieces cut at `cuts`, with errors as their message and plain
+/// text joined (it comes out as it is pushed); `finish` says whether the end is signalled. Also
+/// builds a transcript from the events, as a reader would.
+fn decode_any(
+    decoder: Decoder,
+    body: &[u8],
+    cuts: &[usize],
+    finish: bool,
+) -> (Option<Protocol>, Vec<String>) {
+    let mut decoder = decoder;
+    let mut out = Vec::new();
+    let mut text = String::new();
+    let mut transcript = Transcript::new();
+    let mut take = |event: Result<AgentEvent, mintlify_agent::stream::StreamError>,
+                    out: &mut Vec<String>,
+                    text: &mut String| {
+        if let Ok(event) = &event {
+            transcript.apply(event);
+            let _ = event.to_ui_chunk();
+        }
+        match event {
+            Ok(AgentEvent::TextDelta { id, delta }) if id.is_empty() => text.push_str(&delta),
+            other => {
+                if !text.is_empty() {
+                    out.push(format!("text {:?}", std::mem::take(text)));
+                }
+                out.push(match other {
+                    Ok(event) => format!("{event:?}"),
+                    Err(error) => format!("error: {error}"),
+                });
+            }
+        }
+    };
+    let mut last = 0;
+    for &cut in cuts.iter().chain(std::iter::once(&body.len())) {
+        decoder.push(&body[last..cut]);
+        last = cut;
+        while let Some(event) = decoder.next_event() {
+            take(event, &mut out, &mut text);
+        }
+    }
+    if finish {
+        decoder.finish();
+        while let Some(event) = decoder.next_event() {
+            take(event, &mut out, &mut text);
+        }
+    }
+    if !text.is_empty() {
+        out.push(format!("text {text:?}"));
+    }
+    let _ = transcript.to_ui_message();
+    (decoder.protocol(), out)
+}
+
+/// Cut points in `0..=len` from arbitrary indices, sorted.
+fn cut_points(cuts: &[prop::sample::Index], len: usize) -> Vec<usize> {
+    let mut at: Vec<usize> = cuts.iter().map(|i| i.index(len + 1)).collect();
+    at.sort_unstable();
+    at
+}
+
+/// A body that sniffing has to think about: first lines of every protocol, short and longer
+/// than the 512 bytes sniffing looks at, with line ends of every kind, and a byte order mark.
+fn sniffable_body() -> impl Strategy<Value = Vec<u8>> {
+    let first = prop_oneof![
+        Just("data: {\"type\":\"start\"}".to_owned()),
+        Just(": ping".to_owned()),
+        Just("event: x".to_owned()),
+        "[0-9a-z]:\"[a-z ]{0,700}\"",
+        "[0-9a-z]:\\[\"[a-z]{0,700}\"\\] ?x?",
+        "[0-9a-z]:\\{\"a\":[0-9]{0,700}",
+        "[a-zA-Z :]{0,700}",
+        "[\r\n]{0,700}",
+    ];
+    let rest = prop_oneof![
+        Just(String::new()),
+        Just("\n\ndata: {\"type\":\"start-step\"}\n\n".to_owned()),
+        Just("\n0:\"more\"\n".to_owned()),
+        Just("\r\nplain text\r".to_owned()),
+    ];
+    (any::<bool>(), first, rest).prop_map(|(bom, first, rest)| {
+        let mut body = if bom {
+            b"\xEF\xBB\xBF".to_vec()
+        } else {
+            Vec::new()
+        };
+        body.extend_from_slice(first.as_bytes());
+        body.extend_from_slice(rest.as_bytes());
+        body
+    })
+}
+
+/// A JSON value of any shape, some nested deep.
+fn json_value() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>().prop_map(Value::from),
+        "\\PC{0,8}".prop_map(Value::from),
+    ];
+    leaf.prop_recursive(4, 32, 4, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
+            prop::collection::btree_map("[a-zA-Z]{1,12}", inner, 0..4)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+/// A UI message stream chunk of a known or unknown type, its fields of any type.
+fn ui_chunk_json() -> impl Strategy<Value = String> {
+    let kind = prop_oneof![
+        Just("start"),
+        Just("start-step"),
+        Just("finish-step"),
+        Just("text-start"),
+        Just("text-delta"),
+        Just("text-end"),
+        Just("reasoning-start"),
+        Just("reasoning-delta"),
+        Just("reasoning-end"),
+        Just("tool-input-start"),
+        Just("tool-input-delta"),
+        Just("tool-input-available"),
+        Just("tool-input-error"),
+        Just("tool-output-available"),
+        Just("tool-output-error"),
+        Just("tool-approval-request"),
+        Just("tool-approval-response"),
+        Just("tool-output-denied"),
+        Just("source-url"),
+        Just("source-document"),
+        Just("file"),
+        Just("data-todos"),
+        Just("message-metadata"),
+        Just("error"),
+        Just("abort"),
+        Just("finish"),
+        Just("reset-step"),
+        Just("custom"),
+        Just("brand-new"),
+    ];
+    let field = prop_oneof![
+        Just("id"),
+        Just("delta"),
+        Just("messageId"),
+        Just("toolCallId"),
+        Just("toolName"),
+        Just("inputTextDelta"),
+        Just("input"),
+        Just("output"),
+        Just("data"),
+        Just("errorText"),
+        Just("messageMetadata"),
+        Just("finishReason"),
+        Just("url"),
+        Just("title"),
+        Just("mediaType"),
+        Just("approvalId"),
+        Just("approved"),
+        Just("preliminary"),
+        Just("transient"),
+        Just("sourceId"),
+        Just("reason"),
+    ];
+    let same_ids = prop_oneof![Just(json!("a")), Just(json!("b")), Just(json!(""))];
+    let value = prop_oneof![json_value(), same_ids];
+    (kind, prop::collection::vec((field, value), 0..6), 0..3u8).prop_map(|(kind, fields, deep)| {
+        let mut chunk = serde_json::Map::new();
+        chunk.insert("type".into(), json!(kind));
+        for (field, value) in fields {
+            chunk.insert(field.into(), value);
+        }
+        let text = Value::Object(chunk).to_string();
+        match deep {
+            // Deeper than serde_json parses into a `Value`.
+            0 => text.replacen(
+                '{',
+                &format!("{{\"input\":{}1{},", "[".repeat(300), "]".repeat(300)),
+                1,
+            ),
+            _ => text,
+        }
+    })
+}
+
+/// SSE that is valid or nearly: data lines of random chunks, comments, `[DONE]`, broken JSON,
+/// split data lines, line ends of every kind.
+fn sse_body() -> impl Strategy<Value = Vec<u8>> {
+    let event = prop_oneof![
+        4 => ui_chunk_json().prop_map(|c| format!("data: {c}\n\n")),
+        1 => ui_chunk_json().prop_map(|c| {
+            let half = c.len() / 2;
+            let cut = (0..=half).rev().find(|&i| c.is_char_boundary(i)).unwrap_or(0);
+            format!("data:{}\r\ndata: {}\r\n\r\n", &c[..cut], &c[cut..])
+        }),
+        1 => Just(": keep-alive\n".to_owned()),
+        1 => Just("data: [DONE]\n\n".to_owned()),
+        1 => "data: \\{[a-z\":,]{0,20}\n\n",
+        1 => "[a-z]{0,6}: [^\r\n]{0,20}\r",
+    ];
+    prop::collection::vec(event, 0..24).prop_map(|events| events.concat().into_bytes())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Sniffing and decoding do not depend on how the body is split.
+    #[test]
+    fn any_chunking_gives_the_protocol_and_events_of_one_push(
+        body in sniffable_body(),
+        cuts in prop::collection::vec(any::<prop::sample::Index>(), 0..40),
+        limit in prop_oneof![Just(usize::MAX), 16..600usize],
+    ) {
+        let decoder = || Decoder::new().max_event_bytes(limit);
+        let whole = decode_any(decoder(), &body, &[], true);
+        prop_assert_eq!(decode_any(decoder(), &body, &cut_points(&cuts, body.len()), true), whole);
+        // A push per byte, too.
+        let every: Vec<usize> = (1..body.len()).collect();
+        prop_assert_eq!(decode_any(decoder(), &body, &every, true), decode_any(decoder(), &body, &[], true));
+    }
+
+    /// Whatever the bytes, the decoder and the transcript never panic.
+    #[test]
+    fn arbitrary_bytes_never_panic(
+        body in prop::collection::vec(any::<u8>(), 0..2048),
+        cuts in prop::collection::vec(any::<prop::sample::Index>(), 0..20),
+        protocol in prop_oneof![Just(None), Just(Some(Protocol::UiMessageStream)), Just(Some(Protocol::DataStream)), Just(Some(Protocol::Text))],
+        limit in prop_oneof![Just(usize::MAX), 1..300usize],
+        finish in any::<bool>(),
+    ) {
+        let decoder = protocol.map_or_else(Decoder::new, Decoder::with_protocol).max_event_bytes(limit);
+        decode_any(decoder, &body, &cut_points(&cuts, body.len()), finish);
+    }
+
+    /// Nearly valid SSE with chunks of every type and fields of any type: no panic, and the
+    /// same events however it is split.
+    #[test]
+    fn random_ui_chunks_never_panic(
+        body in sse_body(),
+        cuts in prop::collection::vec(any::<prop::sample::Index>(), 0..20),
+        finish in any::<bool>(),
+        sniffed in any::<bool>(),
+    ) {
+        let decoder = || if sniffed { Decoder::new() } else { Decoder::with_protocol(Protocol::UiMessageStream) };
+        let whole = decode_any(decoder(), &body, &[], finish);
+        prop_assert_eq!(decode_any(decoder(), &body, &cut_points(&cuts, body.len()), finish), whole);
+    }
+
+    /// The data stream with parts of every code and values of any type.
+    #[test]
+    fn random_data_stream_parts_never_panic(
+        parts in prop::collection::vec(("[0-9a-k]", json_value()), 0..24),
+        cuts in prop::collection::vec(any::<prop::sample::Index>(), 0..20),
+        finish in any::<bool>(),
+    ) {
+        let body: String = parts.iter().map(|(code, value)| format!("{code}:{value}\n")).collect();
+        let whole = decode_any(Decoder::new(), body.as_bytes(), &[], finish);
+        prop_assert_eq!(decode_any(Decoder::new(), body.as_bytes(), &cut_points(&cuts, body.len()), finish), whole);
+    }
+}

@@ -2,10 +2,30 @@
 //!
 //! No sockets, no async, no clock: push bytes as they arrive, however they are chunked, and take
 //! events. The output is the same for any chunking: only complete lines are read (a line never
-//! splits a UTF-8 character, since `\n` and `\r` are never part of one), and plain text keeps an
-//! incomplete character until its last byte arrives. Events are decoded as they are asked for,
-//! straight from the pushed bytes; memory holds what was pushed and not yet read, plus one SSE
-//! event, whatever the length of the stream.
+//! splits a UTF-8 character, since `\n` and `\r` are never part of one), plain text keeps an
+//! incomplete character until its last byte arrives, and the protocol is sniffed from the same
+//! bytes whatever the split (see below). Events are decoded as they are asked for, straight
+//! from the pushed bytes.
+//!
+//! # Bounds
+//!
+//! With `N` = [`Decoder::max_event_bytes`] (16 MiB unless set):
+//!
+//! - Time is linear in the input for any chunking: every byte is searched for a line end once.
+//! - A line (UI message stream or data stream) longer than `N` bytes, without its line break,
+//!   gives [`StreamError::LineTooLong`] and is skipped up to its line break; a UI message
+//!   stream event whose data lines join to more than `N` bytes gives
+//!   [`StreamError::EventTooLarge`]. Either way the SSE event they are part of is dropped and
+//!   decoding resumes with the next event (the next line, for the data stream).
+//! - Memory: what was pushed and not yet read, which [`Decoder::next_event`] keeps below `N`
+//!   plus the last push, plus one SSE event's data (at most `N`). Bytes pushed while a too long
+//!   line is skipped are dropped at once.
+//! - Plain text has no lines, so no limit applies: every [`Decoder::next_event`] hands out all
+//!   the text pushed so far, keeping at most the 3 bytes of an incomplete character.
+//! - The protocol, when the headers do not say, is decided from at most the first 512 bytes
+//!   after a UTF-8 byte order mark (the first line, cut there): until then they are held.
+//! - A leading UTF-8 byte order mark (`EF BB BF`) is dropped, as the AI SDK's decoders do;
+//!   offsets in errors still count it.
 
 use std::collections::VecDeque;
 
@@ -14,6 +34,11 @@ use super::{Protocol, StreamError};
 
 /// How many bytes to look at, when no line has ended yet, before deciding the protocol.
 const SNIFF_LIMIT: usize = 512;
+
+/// The default for [`Decoder::max_event_bytes`]: 16 MiB.
+pub const DEFAULT_MAX_EVENT_BYTES: usize = 16 << 20;
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Decodes one run's body.
 ///
@@ -26,21 +51,32 @@ const SNIFF_LIMIT: usize = 512;
 /// let event = decoder.next_event().unwrap().unwrap();
 /// assert_eq!(event, AgentEvent::TextDelta { id: "t".into(), delta: "Hi".into() });
 /// ```
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Decoder {
     protocol: Option<Protocol>,
     /// Bytes pushed and not yet read; `buffer[..start]` is read.
     buffer: Vec<u8>,
     start: usize,
+    /// Where the search for the next line end resumes (`>= start`): what lies before it was
+    /// searched already, so no byte is searched twice.
+    scan: usize,
     /// Absolute offset in the stream of `buffer[0]`.
     buffer_offset: u64,
     /// Lines read so far.
     lines: u64,
+    /// The largest line or SSE event read.
+    max_event_bytes: usize,
+    /// A line longer than the limit is being dropped up to its line break.
+    skipping: bool,
+    /// Whether the byte order mark check is behind us.
+    bom_checked: bool,
     /// The data lines of the SSE event being read, joined by `\n`, once copied out of `buffer`.
     sse_data: Vec<u8>,
     /// The event's only data line so far, where it sits in `buffer` (not copied yet).
     sse_line: Option<(usize, usize)>,
     sse_has_data: bool,
+    /// The SSE event being read is dropped (too large); it ends at the next blank line.
+    sse_discard: bool,
     /// Where the SSE event being read started: (offset, line).
     sse_start: (u64, u64),
     /// Whether a data stream start-step was seen (the first one also starts the message).
@@ -52,6 +88,45 @@ pub struct Decoder {
     flushed: bool,
     /// Events decoded ahead (a data stream line can hold several).
     queue: VecDeque<Result<AgentEvent, StreamError>>,
+    /// Bytes searched for line ends, to prove the search linear.
+    #[cfg(test)]
+    scanned: u64,
+}
+
+impl Default for Decoder {
+    fn default() -> Self {
+        Self {
+            protocol: None,
+            buffer: Vec::new(),
+            start: 0,
+            scan: 0,
+            buffer_offset: 0,
+            lines: 0,
+            max_event_bytes: DEFAULT_MAX_EVENT_BYTES,
+            skipping: false,
+            bom_checked: false,
+            sse_data: Vec::new(),
+            sse_line: None,
+            sse_has_data: false,
+            sse_discard: false,
+            sse_start: (0, 0),
+            started: false,
+            done: false,
+            finished: false,
+            flushed: false,
+            queue: VecDeque::new(),
+            #[cfg(test)]
+            scanned: 0,
+        }
+    }
+}
+
+/// What [`Decoder::next_line`] found.
+enum Line {
+    /// A complete line, without its line break, as a range of `buffer`.
+    Complete(usize, usize),
+    /// A line longer than the limit, at (offset, line number).
+    TooLong(u64, u64),
 }
 
 impl Decoder {
@@ -68,6 +143,22 @@ impl Decoder {
         }
     }
 
+    /// Sets the largest line, and the largest SSE event's data, in bytes (default
+    /// [`DEFAULT_MAX_EVENT_BYTES`], 16 MiB). Larger ones give [`StreamError::LineTooLong`] or
+    /// [`StreamError::EventTooLarge`] and are skipped; memory stays within about twice this.
+    ///
+    /// ```
+    /// use mintlify_agent::stream::{Decoder, StreamError};
+    /// let mut decoder = Decoder::new().max_event_bytes(64);
+    /// decoder.push(format!("data: \"{}\"\n\n", "x".repeat(100)).as_bytes());
+    /// assert!(matches!(decoder.next_event(), Some(Err(StreamError::LineTooLong { limit: 64, .. }))));
+    /// ```
+    #[must_use]
+    pub fn max_event_bytes(mut self, max: usize) -> Self {
+        self.max_event_bytes = max;
+        self
+    }
+
     /// The protocol, once known.
     pub fn protocol(&self) -> Option<Protocol> {
         self.protocol
@@ -79,7 +170,7 @@ impl Decoder {
     }
 
     /// Feeds the next bytes of the body. Events are decoded as [`Decoder::next_event`] asks.
-    pub fn push(&mut self, bytes: &[u8]) {
+    pub fn push(&mut self, mut bytes: &[u8]) {
         // Drop what has been read, keeping the data line of an event still open.
         if self.start > 0 && self.start * 2 >= self.buffer.len() {
             if let Some((from, to)) = self.sse_line.take() {
@@ -87,7 +178,18 @@ impl Decoder {
             }
             self.buffer.drain(..self.start);
             self.buffer_offset += self.start as u64;
+            self.scan = self.scan.saturating_sub(self.start);
             self.start = 0;
+        }
+        if self.skipping && self.start == self.buffer.len() {
+            // Inside a line too long to keep: drop its bytes now, not after holding them.
+            let end = memchr::memchr2(b'\n', b'\r', bytes).unwrap_or(bytes.len());
+            #[cfg(test)]
+            {
+                self.scanned += (end + 1).min(bytes.len()) as u64;
+            }
+            self.buffer_offset += end as u64;
+            bytes = &bytes[end..];
         }
         self.buffer.extend_from_slice(bytes);
     }
@@ -105,6 +207,17 @@ impl Decoder {
             if let Some(event) = self.queue.pop_front() {
                 return Some(event);
             }
+            if !self.bom_checked {
+                let rest = &self.buffer[self.start..];
+                if rest.len() < BOM.len() && BOM.starts_with(rest) && !self.finished {
+                    return None;
+                }
+                if rest.starts_with(BOM) {
+                    self.start += BOM.len();
+                    self.scan = self.start;
+                }
+                self.bom_checked = true;
+            }
             if self.protocol.is_none() {
                 self.protocol = Some(sniff(&self.buffer[self.start..], self.finished)?);
             }
@@ -112,16 +225,25 @@ impl Decoder {
                 return self.next_text();
             }
             match self.next_line() {
-                Some((from, to)) => {
+                Some(Line::Complete(from, to)) => {
                     if let Some(event) = self.line(from, to) {
                         return Some(event);
                     }
+                }
+                Some(Line::TooLong(offset, line)) => {
+                    self.discard_sse();
+                    return Some(Err(StreamError::LineTooLong {
+                        offset,
+                        line,
+                        limit: self.max_event_bytes,
+                    }));
                 }
                 None if self.finished && !self.flushed => {
                     self.flushed = true;
                     let end = self.buffer.len();
                     if self.start < end {
                         let from = std::mem::replace(&mut self.start, end);
+                        self.scan = end;
                         if let Some(event) = self.line(from, end) {
                             self.queue.push_back(event);
                         }
@@ -137,22 +259,74 @@ impl Decoder {
         }
     }
 
-    /// The next complete line, without its line break, as a range of `buffer`.
-    fn next_line(&mut self) -> Option<(usize, usize)> {
-        let rest = &self.buffer[self.start..];
-        let at = memchr::memchr2(b'\n', b'\r', rest)?;
-        // A `\r` at the very end may be the first half of `\r\n`.
-        if rest[at] == b'\r' && at + 1 == rest.len() && !self.finished {
-            return None;
+    /// The next complete line, or a line found too long; `None` until a line ends.
+    fn next_line(&mut self) -> Option<Line> {
+        loop {
+            let from = self.scan.max(self.start);
+            let rest = &self.buffer[from..];
+            let found = memchr::memchr2(b'\n', b'\r', rest);
+            #[cfg(test)]
+            {
+                self.scanned += found.map_or(rest.len(), |at| at + 1) as u64;
+            }
+            let Some(at) = found else {
+                self.scan = self.buffer.len();
+                if self.skipping {
+                    self.start = self.buffer.len();
+                    return None;
+                }
+                if self.buffer.len() - self.start > self.max_event_bytes {
+                    return Some(self.too_long(true));
+                }
+                return None;
+            };
+            let end = from + at;
+            // A `\r` at the very end may be the first half of `\r\n`: look at it again then.
+            self.scan = end;
+            if self.buffer[end] == b'\r' && end + 1 == self.buffer.len() && !self.finished {
+                return None;
+            }
+            let skip = if self.buffer[end] == b'\r' && self.buffer.get(end + 1) == Some(&b'\n') {
+                2
+            } else {
+                1
+            };
+            let line_start = std::mem::replace(&mut self.start, end + skip);
+            self.scan = self.start;
+            if self.skipping {
+                self.skipping = false;
+                continue;
+            }
+            if end - line_start > self.max_event_bytes {
+                self.start = line_start;
+                let too_long = self.too_long(false);
+                self.start = end + skip;
+                return Some(too_long);
+            }
+            return Some(Line::Complete(line_start, end));
         }
-        let skip = if rest[at] == b'\r' && rest.get(at + 1) == Some(&b'\n') {
-            2
-        } else {
-            1
-        };
-        let from = self.start;
-        self.start += at + skip;
-        Some((from, from + at))
+    }
+
+    /// The line at `start` is too long: count it and, when it has not ended, skip the rest.
+    fn too_long(&mut self, unfinished: bool) -> Line {
+        self.lines += 1;
+        let offset = self.buffer_offset + self.start as u64;
+        if unfinished {
+            self.skipping = true;
+            self.start = self.buffer.len();
+            self.scan = self.start;
+        }
+        Line::TooLong(offset, self.lines)
+    }
+
+    /// Drops the SSE event being read; the rest of its lines are ignored up to its blank line.
+    fn discard_sse(&mut self) {
+        if self.protocol == Some(Protocol::UiMessageStream) {
+            self.sse_discard = true;
+            self.sse_has_data = false;
+            self.sse_line = None;
+            self.sse_data = Vec::new();
+        }
     }
 
     /// Handles the line `buffer[from..to]`; returns an event when it completes one.
@@ -173,6 +347,9 @@ impl Decoder {
     ) -> Option<Result<AgentEvent, StreamError>> {
         let line = &self.buffer[from..to];
         if line.is_empty() {
+            if std::mem::take(&mut self.sse_discard) {
+                return None;
+            }
             return self.dispatch_sse();
         }
         if line[0] == b':' {
@@ -186,15 +363,26 @@ impl Decoder {
             None => (line, to),
         };
         // `event`, `id` and `retry` are valid fields, but a UI message stream does not use them.
-        if field != b"data" {
+        if field != b"data" || self.sse_discard {
             return None;
         }
         if !self.sse_has_data {
-            // The usual case, one data line: read it where it is, at dispatch.
+            // The usual case, one data line: read it where it is, at dispatch. The line limit
+            // bounds it.
             self.sse_start = (offset, self.lines);
             self.sse_has_data = true;
             self.sse_line = Some((value_start, to));
             return None;
+        }
+        let held = self.sse_line.map_or(self.sse_data.len(), |(a, b)| b - a);
+        if held + 1 + (to - value_start) > self.max_event_bytes {
+            let (offset, line) = self.sse_start;
+            self.discard_sse();
+            return Some(Err(StreamError::EventTooLarge {
+                offset,
+                line,
+                limit: self.max_event_bytes,
+            }));
         }
         if let Some((a, b)) = self.sse_line.take() {
             self.sse_data.extend_from_slice(&self.buffer[a..b]);
@@ -307,31 +495,44 @@ impl Extend<AgentEvent> for Events<'_> {
     }
 }
 
-/// The protocol of a body from its first bytes, or `None` while it cannot tell yet.
+/// The protocol of a body from its first bytes (after a byte order mark), or `None` while it
+/// cannot tell yet.
+///
+/// The answer depends only on the first [`SNIFF_LIMIT`] bytes and on whether the body is
+/// shorter: it waits for the first line to end, for that many bytes, or for the end, except
+/// where a prefix already settles it (`data:` is an SSE field however the line goes on).
 fn sniff(buffer: &[u8], at_end: bool) -> Option<Protocol> {
-    let start = buffer.iter().position(|b| !matches!(b, b'\n' | b'\r'))?;
-    let first = &buffer[start..];
+    let window = &buffer[..buffer.len().min(SNIFF_LIMIT)];
+    // Whether the bytes seen can still grow: more may come and the window is not full.
+    let open = !at_end && buffer.len() < SNIFF_LIMIT;
+    let Some(start) = window.iter().position(|b| !matches!(b, b'\n' | b'\r')) else {
+        return (!open).then_some(Protocol::Text);
+    };
+    let first = &window[start..];
     let line_end = memchr::memchr2(b'\n', b'\r', first);
-    if line_end.is_none() && first.len() < SNIFF_LIMIT && !at_end {
-        // `data:` or `0:` can be told from a few bytes; anything else needs the whole line.
-        if first.len() < 6 {
-            return None;
-        }
-    }
     let line = &first[..line_end.unwrap_or(first.len())];
-    let sse_field = [&b"data:"[..], b"event:", b"id:", b"retry:", b":"]
-        .iter()
-        .any(|p| line.starts_with(p));
-    if sse_field {
+    // The line may go on past what is seen (not ended, and not cut by the end of the body).
+    let partial = line_end.is_none() && (open || buffer.len() >= SNIFF_LIMIT);
+    const SSE_FIELDS: [&[u8]; 5] = [b"data:", b"event:", b"id:", b"retry:", b":"];
+    if SSE_FIELDS.iter().any(|p| line.starts_with(p)) {
         return Some(Protocol::UiMessageStream);
     }
-    let data_part =
-        line.len() >= 2 && line[1] == b':' && matches!(line[0], b'0'..=b'9' | b'a'..=b'z');
-    if data_part && serde_json::from_slice::<serde::de::IgnoredAny>(&line[2..]).is_ok() {
-        return Some(Protocol::DataStream);
+    let data_part = |line: &[u8]| matches!(line, [b'0'..=b'9' | b'a'..=b'z', b':', ..]);
+    if line_end.is_none() && open {
+        // Still growing: wait while it may become an SSE field or a data stream part.
+        let could_be_sse = SSE_FIELDS.iter().any(|p| p.starts_with(line));
+        let could_be_part = line.len() < 2 && line.first().is_none_or(u8::is_ascii_alphanumeric);
+        if could_be_sse || could_be_part || data_part(line) {
+            return None;
+        }
+        return Some(Protocol::Text);
     }
-    if data_part && line_end.is_none() && !at_end && first.len() < SNIFF_LIMIT {
-        return None; // the part's JSON has not ended yet
+    if data_part(line) {
+        let parsed = serde_json::from_slice::<serde::de::IgnoredAny>(&line[2..]);
+        // A line cut at the window counts when its JSON is valid as far as it goes.
+        if parsed.is_ok() || (partial && parsed.is_err_and(|e| e.is_eof())) {
+            return Some(Protocol::DataStream);
+        }
     }
     Some(Protocol::Text)
 }
@@ -474,8 +675,9 @@ mod tests {
         assert_eq!(sniff(b"\n: ping\n", false), Some(Protocol::UiMessageStream));
         assert_eq!(sniff(b"0:\"hi\"\n", false), Some(Protocol::DataStream));
         assert_eq!(sniff(b"0:\"h", false), None);
-        assert_eq!(sniff(b"Hel", false), None, "could still become `event:`");
-        assert_eq!(sniff(b"Hel", true), Some(Protocol::Text));
+        assert_eq!(sniff(b"eve", false), None, "could still become `event:`");
+        assert_eq!(sniff(b"Hel", false), Some(Protocol::Text), "cannot");
+        assert_eq!(sniff(b"eve", true), Some(Protocol::Text));
         assert_eq!(
             sniff(b"Hello there, I will", false),
             Some(Protocol::Text),
@@ -483,5 +685,197 @@ mod tests {
         );
         assert_eq!(sniff(b"Hello\n", false), Some(Protocol::Text));
         assert_eq!(sniff(b"a: not json\n", false), Some(Protocol::Text));
+    }
+
+    /// Events as strings (plain text joined: it comes as it is pushed), to compare runs.
+    fn decode_with(decoder: Decoder, body: &[u8], chunk: usize) -> (Vec<String>, u64) {
+        let mut decoder = decoder;
+        let mut out: Vec<String> = Vec::new();
+        let mut text = String::new();
+        let mut take = |event: Result<AgentEvent, StreamError>, out: &mut Vec<String>| match event {
+            Ok(AgentEvent::TextDelta { id, delta }) if id.is_empty() => text.push_str(&delta),
+            other => {
+                if !text.is_empty() {
+                    out.push(format!("text {:?}", std::mem::take(&mut text)));
+                }
+                out.push(format!("{other:?}"));
+            }
+        };
+        for piece in body.chunks(chunk.max(1)) {
+            decoder.push(piece);
+            while let Some(event) = decoder.next_event() {
+                take(event, &mut out);
+            }
+        }
+        decoder.finish();
+        while let Some(event) = decoder.next_event() {
+            take(event, &mut out);
+        }
+        take(Ok(AgentEvent::StartStep), &mut out);
+        out.pop();
+        (out, decoder.scanned)
+    }
+
+    #[test]
+    fn line_ends_are_searched_once_whatever_the_chunking() {
+        // One 4 MiB line pushed a byte at a time: each byte is searched once, not once per push.
+        let mut body = b"data: \"".to_vec();
+        body.resize(4 << 20, b'x');
+        body.extend_from_slice(b"\"\n\ndata: {\"type\":\"start-step\"}\n\n");
+        for protocol in [Protocol::UiMessageStream, Protocol::DataStream] {
+            let (events, scanned) = decode_with(Decoder::with_protocol(protocol), &body, 1);
+            assert!(!events.is_empty());
+            assert!(
+                scanned <= 2 * body.len() as u64,
+                "{protocol:?}: {scanned} bytes searched for {}",
+                body.len()
+            );
+        }
+        // A line too long to keep: the bytes skipped are searched once too.
+        let decoder = Decoder::with_protocol(Protocol::UiMessageStream).max_event_bytes(1024);
+        let (events, scanned) = decode_with(decoder, &body, 1);
+        assert!(events[0].contains("LineTooLong"), "{events:?}");
+        assert!(events[1].contains("StartStep"), "{events:?}");
+        assert!(scanned <= 2 * body.len() as u64, "{scanned}");
+    }
+
+    #[test]
+    fn a_line_longer_than_the_limit_is_an_error_and_skipped() {
+        let long = "x".repeat(300);
+        let after = "data: {\"type\":\"text-delta\",\"id\":\"t\",\"delta\":\"after\"}\n\n";
+        // In the middle of an SSE event (which goes with it), alone, or cut off by the end.
+        let bodies = [
+            format!("data: {{\"type\":\n: {long}\ndata: \"start-step\"}}\n\n{after}"),
+            format!("data: \"{long}\"\r\n\r\n{after}"),
+            format!("{after}data: \"{long}\""),
+        ];
+        for body in &bodies {
+            let whole = decode_with(
+                Decoder::new().max_event_bytes(256),
+                body.as_bytes(),
+                usize::MAX,
+            )
+            .0;
+            for chunk in [1, 7, 255, 256, 257] {
+                let chunked =
+                    decode_with(Decoder::new().max_event_bytes(256), body.as_bytes(), chunk).0;
+                assert_eq!(chunked, whole, "{body:?} in {chunk}-byte pushes");
+            }
+            let errors: Vec<_> = whole.iter().filter(|e| e.starts_with("Err")).collect();
+            assert_eq!(errors.len(), 1, "{whole:?}");
+            assert!(
+                errors[0].contains("LineTooLong") && errors[0].contains("limit: 256"),
+                "{whole:?}"
+            );
+            assert!(whole.iter().any(|e| e.contains("\"after\"")), "{whole:?}");
+            assert!(
+                !whole.iter().any(|e| e.contains("StartStep")),
+                "the event goes with its line: {whole:?}"
+            );
+        }
+        let (events, _) = decode_with(Decoder::new().max_event_bytes(256), bodies[0].as_bytes(), 1);
+        assert!(events[0].contains("offset: 15, line: 2"), "{events:?}");
+
+        // The data stream: the line alone goes.
+        let body = format!("0:\"a\"\n0:\"{long}\"\n0:\"b\"\n");
+        let (events, _) = decode_with(Decoder::new().max_event_bytes(256), body.as_bytes(), 3);
+        assert_eq!(events.len(), 3, "{events:?}");
+        assert!(
+            events[1].contains("LineTooLong { offset: 6, line: 2"),
+            "{events:?}"
+        );
+        assert!(events[2].contains("\"b\""), "{events:?}");
+    }
+
+    #[test]
+    fn an_endless_event_is_dropped_and_memory_stays_bounded() {
+        let mut decoder =
+            Decoder::with_protocol(Protocol::UiMessageStream).max_event_bytes(1 << 16);
+        let mut errors = 0;
+        for _ in 0..100_000 {
+            decoder.push(b"data: 0123456789012345678901234567890123456789\n");
+            while let Some(event) = decoder.next_event() {
+                assert!(matches!(
+                    event,
+                    Err(StreamError::EventTooLarge {
+                        offset: 0,
+                        line: 1,
+                        ..
+                    })
+                ));
+                errors += 1;
+            }
+            assert!(decoder.buffer.len() + decoder.sse_data.capacity() < 3 << 16);
+        }
+        assert_eq!(errors, 1, "one error per event");
+        decoder.push(b"\ndata: {\"type\":\"start-step\"}\n\n");
+        assert!(matches!(
+            decoder.next_event(),
+            Some(Ok(AgentEvent::StartStep))
+        ));
+
+        // An endless line, pushed in big pieces: its bytes are dropped as they come.
+        let mut decoder = Decoder::new().max_event_bytes(1 << 16);
+        decoder.push(b"data: ");
+        let piece = vec![b'x'; 1 << 15];
+        for _ in 0..1000 {
+            decoder.push(&piece);
+            while decoder.next_event().is_some() {}
+            assert!(decoder.buffer.len() < 3 << 16);
+        }
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_dropped() {
+        let bodies: [&[u8]; 3] = [
+            b"\xEF\xBB\xBFdata: {\"type\":\"start-step\"}\n\n",
+            b"\xEF\xBB\xBFf:{\"messageId\":\"m\"}\n",
+            b"\xEF\xBB\xBFhi",
+        ];
+        for (body, protocol) in bodies.iter().zip([
+            Protocol::UiMessageStream,
+            Protocol::DataStream,
+            Protocol::Text,
+        ]) {
+            for decoder in [Decoder::new(), Decoder::with_protocol(protocol)] {
+                for chunk in [1, 2, usize::MAX] {
+                    let mut decoder = decoder_like(&decoder);
+                    decoder.push(&body[..body.len().min(chunk)]);
+                    let (events, _) = decode_with(decoder, &body[body.len().min(chunk)..], chunk);
+                    assert!(
+                        !events.is_empty() && !events.iter().any(|e| e.starts_with("Err")),
+                        "{events:?}"
+                    );
+                    assert!(!events.iter().any(|e| e.contains('\u{feff}')), "{events:?}");
+                }
+            }
+        }
+    }
+
+    fn decoder_like(decoder: &Decoder) -> Decoder {
+        decoder
+            .protocol
+            .map_or_else(Decoder::new, Decoder::with_protocol)
+    }
+
+    #[test]
+    fn sniffing_reads_the_same_bytes_whatever_the_split() {
+        let json = format!("[\"{}\"]", "y".repeat(600));
+        let bodies = [
+            format!("0:{json}\n0:\"z\"\n"),
+            format!("2:{json} trailing\n"),
+            format!("Hello {}\n", "h".repeat(600)),
+            format!("{}data: {{}}\n\n", "\n".repeat(600)),
+        ];
+        for body in &bodies {
+            let whole = decode_with(Decoder::new(), body.as_bytes(), usize::MAX).0;
+            for chunk in [1, 5, 100, 511, 512, 513, 600] {
+                assert_eq!(
+                    decode_with(Decoder::new(), body.as_bytes(), chunk).0,
+                    whole,
+                    "{chunk}"
+                );
+            }
+        }
     }
 }

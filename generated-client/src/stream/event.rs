@@ -212,6 +212,9 @@ impl AgentEvent {
     /// CLI prints events as JSON lines, whatever protocol they came in. Data stream parts
     /// without a UI chunk (redacted reasoning, signatures) and unknown events keep their own
     /// shape (`{"type": "unknown", "raw": …}`).
+    ///
+    /// JSON values are parsed with serde_json's limit of 128 levels of nesting: a value nested
+    /// deeper becomes `null` here (the event keeps its text, [`RawJson::get`]).
     pub fn to_ui_chunk(&self) -> Value {
         use serde_json::json;
         match self {
@@ -219,7 +222,7 @@ impl AgentEvent {
                 message_id,
                 metadata,
             } => {
-                json!({ "type": "start", "messageId": message_id, "messageMetadata": metadata })
+                json!({ "type": "start", "messageId": message_id, "messageMetadata": metadata.as_ref().map(RawJson::to_value) })
             }
             AgentEvent::StartStep => json!({ "type": "start-step" }),
             AgentEvent::FinishStep => json!({ "type": "finish-step" }),
@@ -256,7 +259,7 @@ impl AgentEvent {
                 tool_name,
                 input,
             } => json!({
-                "type": "tool-input-available", "toolCallId": tool_call_id, "toolName": tool_name, "input": input
+                "type": "tool-input-available", "toolCallId": tool_call_id, "toolName": tool_name, "input": input.to_value()
             }),
             AgentEvent::ToolInputError {
                 tool_call_id,
@@ -265,14 +268,14 @@ impl AgentEvent {
                 error_text,
             } => json!({
                 "type": "tool-input-error", "toolCallId": tool_call_id, "toolName": tool_name,
-                "input": input, "errorText": error_text
+                "input": input.to_value(), "errorText": error_text
             }),
             AgentEvent::ToolOutputAvailable {
                 tool_call_id,
                 output,
                 preliminary,
             } => {
-                let mut chunk = json!({ "type": "tool-output-available", "toolCallId": tool_call_id, "output": output });
+                let mut chunk = json!({ "type": "tool-output-available", "toolCallId": tool_call_id, "output": output.to_value() });
                 if *preliminary {
                     chunk["preliminary"] = json!(true);
                 }
@@ -325,14 +328,15 @@ impl AgentEvent {
                 data,
                 transient,
             } => {
-                let mut chunk = json!({ "type": format!("data-{name}"), "id": id, "data": data });
+                let mut chunk =
+                    json!({ "type": format!("data-{name}"), "id": id, "data": data.to_value() });
                 if *transient {
                     chunk["transient"] = json!(true);
                 }
                 chunk
             }
             AgentEvent::MessageMetadata { metadata } => {
-                json!({ "type": "message-metadata", "messageMetadata": metadata })
+                json!({ "type": "message-metadata", "messageMetadata": metadata.to_value() })
             }
             AgentEvent::Error { error_text } => json!({ "type": "error", "errorText": error_text }),
             AgentEvent::Abort { reason } => json!({ "type": "abort", "reason": reason }),
@@ -340,7 +344,7 @@ impl AgentEvent {
                 finish_reason,
                 metadata,
             } => {
-                json!({ "type": "finish", "finishReason": finish_reason, "messageMetadata": metadata })
+                json!({ "type": "finish", "finishReason": finish_reason, "messageMetadata": metadata.as_ref().map(RawJson::to_value) })
             }
             AgentEvent::Unknown { raw } => {
                 json!({ "type": "unknown", "raw": serde_json::from_str::<Value>(raw).unwrap_or_else(|_| json!(raw)) })
@@ -369,7 +373,9 @@ impl RawJson {
         self.0.get()
     }
 
-    /// The value, parsed.
+    /// The value, parsed; `null` when it does not parse, which only happens when it is nested
+    /// deeper than serde_json's limit of 128 levels (use [`RawJson::parse`] to see the error).
+    /// Parsing never overflows the stack, however deep the text.
     pub fn to_value(&self) -> Value {
         serde_json::from_str(self.0.get()).unwrap_or(Value::Null)
     }
@@ -1006,5 +1012,54 @@ mod tests {
         );
         let mut out = Vec::new();
         assert!(from_data_stream_part(b'0', b"\"unterminated", "raw", false, &mut out).is_err());
+    }
+
+    #[test]
+    fn deep_values_never_panic_nor_overflow() {
+        for depth in [127, 128, 200, 100_000] {
+            let deep = format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
+            let chunks = [
+                format!(
+                    r#"{{"type":"tool-input-available","toolCallId":"c","toolName":"t","input":{deep}}}"#
+                ),
+                format!(r#"{{"type":"tool-output-available","toolCallId":"c","output":{deep}}}"#),
+                format!(r#"{{"type":"data-x","data":{deep}}}"#),
+                format!(r#"{{"type":"finish","messageMetadata":{deep}}}"#),
+                format!(r#"{{"type":"brand-new","x":{deep}}}"#),
+            ];
+            for chunk in &chunks {
+                let event = from_ui_chunk(chunk.as_bytes()).unwrap();
+                let value = event.to_ui_chunk();
+                assert!(value.is_object(), "{depth}");
+                let mut transcript = crate::stream::Transcript::new();
+                transcript.apply(&event);
+                let _ = transcript.to_ui_message();
+            }
+            let mut out = Vec::new();
+            from_data_stream_part(
+                b'9',
+                format!(r#"{{"toolCallId":"c","toolName":"t","args":{deep}}}"#).as_bytes(),
+                "raw",
+                false,
+                &mut out,
+            )
+            .unwrap();
+            from_data_stream_part(b'2', format!("[{deep}]").as_bytes(), "raw", false, &mut out)
+                .unwrap();
+            let raw = RawJson::from(&*RawValue::from_string(deep.clone()).unwrap());
+            assert_eq!(raw.to_value().is_null(), depth >= 128, "{depth}");
+            assert_eq!(raw.parse::<Value>().is_err(), depth >= 128, "{depth}");
+            // A delta-streamed input of the same depth.
+            let mut transcript = crate::stream::Transcript::new();
+            transcript.apply(&AgentEvent::ToolInputStart {
+                tool_call_id: "c".into(),
+                tool_name: "t".into(),
+            });
+            transcript.apply(&AgentEvent::ToolInputDelta {
+                tool_call_id: "c".into(),
+                delta: deep.clone(),
+            });
+            let _ = transcript.to_ui_message();
+        }
     }
 }

@@ -10,7 +10,7 @@ mod event;
 mod run;
 mod transcript;
 
-pub use decoder::Decoder;
+pub use decoder::{DEFAULT_MAX_EVENT_BYTES, Decoder};
 pub use event::{AgentEvent, RawJson};
 pub use run::AgentRun;
 pub use transcript::{Part, PartState, ToolCall, ToolState, Transcript};
@@ -69,6 +69,28 @@ pub enum StreamError {
         line: u64,
         /// The line.
         text: String,
+    },
+    /// A line longer than [`Decoder::max_event_bytes`]: it was skipped up to its line break,
+    /// and in a UI message stream the event it was part of was dropped.
+    #[error("line {line} (byte {offset}) is longer than {limit} bytes; skipped")]
+    LineTooLong {
+        /// Byte offset of the line in the body.
+        offset: u64,
+        /// Its line number, from 1.
+        line: u64,
+        /// The limit.
+        limit: usize,
+    },
+    /// A UI message stream event whose data lines join to more than
+    /// [`Decoder::max_event_bytes`]: it was dropped up to its blank line.
+    #[error("event at line {line} (byte {offset}) is larger than {limit} bytes; skipped")]
+    EventTooLarge {
+        /// Byte offset of the event's first data line in the body.
+        offset: u64,
+        /// Its line number, from 1.
+        line: u64,
+        /// The limit.
+        limit: usize,
     },
     /// Bytes that are not UTF-8.
     #[error("invalid UTF-8 at byte {offset}")]
