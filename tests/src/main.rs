@@ -1,6 +1,7 @@
 //! Runs the local Mintlify agent server by hand:
 //! `cargo run -p mintlify-agent-testkit -- --port 8080`.
 
+use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
 
@@ -63,14 +64,19 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    println!(
-        "Mintlify agent test server listening on {}",
-        server.base_url()
+    // Written, not printed: a reader that stops reading (a script that took the URL and closed
+    // the pipe) must not take the server down with a panic.
+    let banner = format!(
+        "Mintlify agent test server listening on {url}\n  MINTLIFY_BASE_URL={url}\n  \
+         MINTLIFY_API_KEY={}\n  MINTLIFY_PROJECT_ID={}\nPress Ctrl-C to stop.\n",
+        server.api_key(),
+        server.project_id(),
+        url = server.base_url(),
     );
-    println!("  MINTLIFY_BASE_URL={}", server.base_url());
-    println!("  MINTLIFY_API_KEY={}", server.api_key());
-    println!("  MINTLIFY_PROJECT_ID={}", server.project_id());
-    println!("Press Ctrl-C to stop.");
+    let mut stdout = std::io::stdout();
+    let _ = stdout
+        .write_all(banner.as_bytes())
+        .and_then(|()| stdout.flush());
     let _ = tokio::signal::ctrl_c().await;
     server.shutdown().await;
     ExitCode::SUCCESS

@@ -100,3 +100,41 @@ async fn the_binary_takes_a_rate_limit_and_a_job_duration_and_reports_stats() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+#[tokio::test]
+async fn the_binary_keeps_serving_when_its_output_is_closed() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mintlify-agent-testkit"))
+        .args(["--port", &port.to_string()])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Closed before the server writes its banner: every write to stdout fails.
+    drop(child.stdout.take());
+    let mut reply = None;
+    for _ in 0..50 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        if let Ok(answer) = reqwest::Client::new()
+            .get(format!(
+                "http://127.0.0.1:{port}{}",
+                mintlify_agent_testkit::STATS_ROUTE
+            ))
+            .send()
+            .await
+        {
+            reply = Some(answer.status());
+            break;
+        }
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+    }
+    assert_eq!(reply.map(|s| s.as_u16()), Some(200));
+    assert!(child.try_wait().unwrap().is_none(), "the server died");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
