@@ -56,7 +56,14 @@ pub struct Global {
     #[arg(long, global = true)]
     pub fake: bool,
     /// Allow a plain http:// base URL off loopback: the key then travels in clear text.
-    #[arg(long, global = true, env = "MINTLIFY_ALLOW_INSECURE_HTTP")]
+    #[arg(
+        long,
+        global = true,
+        env = "MINTLIFY_ALLOW_INSECURE_HTTP",
+        action = clap::ArgAction::SetTrue,
+        // `1`, `true`, `yes` allow; `0`, `false`, `no`, `off` or empty do not.
+        value_parser = clap::builder::FalseyValueParser::new()
+    )]
     pub allow_insecure_http: bool,
 }
 

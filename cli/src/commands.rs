@@ -8,7 +8,7 @@ use mintlify_agent::v1::types::{
     AgentSession, CreateJobRequest, HaltReason, Message, MessageRole, Model as ApiModel,
 };
 use mintlify_agent::v2::types::AgentJob;
-use mintlify_agent::{Client, Error, JobOutcome, LastSeen, WaitTarget};
+use mintlify_agent::{Client, Error, JobOutcome, LastSeen, RetryPolicy, WaitTarget};
 use serde_json::json;
 
 use crate::args::{JobCommand, Model, SessionCommand};
@@ -40,7 +40,7 @@ pub async fn job(context: &Context, command: JobCommand) -> Result<(), Failure> 
     let v2 = context.client.v2();
     match command {
         JobCommand::Create { prompt, file, wait } => {
-            let prompt = read_prompt(context, prompt, file.as_deref(), "PROMPT")?;
+            let prompt = read_prompt(context, prompt, file.as_deref(), "PROMPT").await?;
             context.progress.set(Progress::Creating(Kind::Job));
             let reply = v2.create_job_with_response(prompt).await?;
             let id = reply.value().id.clone();
@@ -61,7 +61,7 @@ pub async fn job(context: &Context, command: JobCommand) -> Result<(), Failure> 
             wait,
         } => {
             let id = input::id(&id, "the job id (ID)")?;
-            let prompt = read_prompt(context, prompt, file.as_deref(), "PROMPT")?;
+            let prompt = read_prompt(context, prompt, file.as_deref(), "PROMPT").await?;
             context.progress.set(Progress::Messaging(id.to_owned()));
             let reply = v2.send_message_with_response(id, prompt).await?;
             context.progress.set(Progress::Job(id.to_owned()));
@@ -79,7 +79,7 @@ pub async fn job(context: &Context, command: JobCommand) -> Result<(), Failure> 
 }
 
 /// The prompt from the argument (`-`: standard input) or `--file`.
-fn read_prompt(
+async fn read_prompt(
     context: &Context,
     prompt: Option<String>,
     file: Option<&std::path::Path>,
@@ -90,12 +90,14 @@ fn read_prompt(
         Some(path) => PromptSource::File(path),
         None => PromptSource::Words(&words),
     };
-    input::prompt(source, name, context.stdin_taken)
+    input::prompt(source, name, context.stdin_taken).await
 }
 
 /// Waits for a job with a spinner showing its status (or why polls fail); prints the final job.
 async fn wait_job(context: &Context, id: &str, timeout: Option<Duration>) -> Result<(), Failure> {
-    let v2 = context.client.v2();
+    // The wait is the retry: each failed poll is shown, then polled again on schedule.
+    let polls = context.client.with_retry_policy(RetryPolicy::disabled());
+    let v2 = polls.v2();
     let spinner = context.printer.spinner(&format!("{id}: waiting"));
     let reply = wait::until(
         WaitTarget::Job(id.to_owned()),
@@ -145,18 +147,11 @@ pub async fn session(context: &Context, command: SessionCommand) -> Result<(), F
             draft,
             system,
         } => {
-            let task = match file {
-                Some(path) => input::prompt(
-                    PromptSource::File(&path),
-                    "the task (MESSAGE)",
-                    context.stdin_taken,
-                )?,
-                None => input::prompt(
-                    PromptSource::Words(&message),
-                    "the task (MESSAGE)",
-                    context.stdin_taken,
-                )?,
+            let source = match file.as_deref() {
+                Some(path) => PromptSource::File(path),
+                None => PromptSource::Words(&message),
             };
+            let task = input::prompt(source, "the task (MESSAGE)", context.stdin_taken).await?;
             let mut messages = Vec::new();
             if let Some(system) = system {
                 messages.push(Message {
@@ -252,6 +247,8 @@ async fn run_session(
     if !printer.json {
         live.end()?;
     }
+    let polls = context.client.with_retry_policy(RetryPolicy::disabled());
+    let v1 = polls.v1();
     let spinner = printer.spinner(&format!("{id}: waiting for the outcome"));
     let reply = wait::until(
         WaitTarget::Session(id.clone()),

@@ -17,7 +17,11 @@ pub enum PromptSource<'a> {
 
 /// The prompt, read and checked: not empty or blank. `name` is the argument as `--help` shows
 /// it (`PROMPT`), for the message. `stdin_taken` says the key already comes from standard input.
-pub fn prompt(source: PromptSource<'_>, name: &str, stdin_taken: bool) -> Result<String, Failure> {
+pub async fn prompt(
+    source: PromptSource<'_>,
+    name: &str,
+    stdin_taken: bool,
+) -> Result<String, Failure> {
     let text = match source {
         PromptSource::Words([dash]) if dash == "-" => {
             if stdin_taken {
@@ -26,8 +30,7 @@ pub fn prompt(source: PromptSource<'_>, name: &str, stdin_taken: bool) -> Result
                      there: give the prompt with --file PATH, or the key in MINTLIFY_API_KEY"
                 )));
             }
-            let mut bytes = Vec::new();
-            std::io::stdin().read_to_end(&mut bytes).map_err(|e| {
+            let bytes = read_stdin().await.map_err(|e| {
                 Failure::Usage(format!("cannot read {name} from standard input: {e}"))
             })?;
             String::from_utf8(bytes).map_err(|_| {
@@ -60,4 +63,13 @@ pub fn id<'a>(id: &'a str, name: &str) -> Result<&'a str, Failure> {
         )));
     }
     Ok(id)
+}
+
+/// All of standard input, read on a blocking thread so that Ctrl-C is still heard meanwhile.
+pub async fn read_stdin() -> std::io::Result<Vec<u8>> {
+    let read = tokio::task::spawn_blocking(|| {
+        let mut bytes = Vec::new();
+        std::io::stdin().read_to_end(&mut bytes).map(|_| bytes)
+    });
+    read.await.map_err(std::io::Error::other)?
 }

@@ -11,7 +11,6 @@ mod terminal;
 mod wait;
 
 use std::ffi::OsString;
-use std::io::Read;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -32,8 +31,22 @@ const CLAP_ENV: [&str; 3] = [
     "MINTLIFY_ALLOW_INSECURE_HTTP",
 ];
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
+    match tokio::runtime::Runtime::new() {
+        Ok(runtime) => {
+            let code = runtime.block_on(command());
+            // A read of standard input may still block a thread: do not wait for it.
+            runtime.shutdown_background();
+            code
+        }
+        Err(error) => {
+            Failure::Usage(format!("cannot start: {error}")).report(&Progress::Nothing, false)
+        }
+    }
+}
+
+/// Parses the command line, runs the command (until Ctrl-C) and reports how it ended.
+async fn command() -> ExitCode {
     let json = std::env::args_os().any(|a| a == "--json");
     if let Some(name) = CLAP_ENV
         .iter()
@@ -92,11 +105,12 @@ async fn connect(
         return fake().await;
     }
     let key = if global.api_key_stdin {
-        let mut key = String::new();
-        std::io::stdin()
-            .read_to_string(&mut key)
+        let key = input::read_stdin()
+            .await
             .map_err(|e| Failure::Usage(format!("cannot read the key from standard input: {e}")))?;
-        key
+        String::from_utf8(key).map_err(|_| {
+            Failure::Usage("the key on standard input is not valid UTF-8".to_owned())
+        })?
     } else {
         match std::env::var_os("MINTLIFY_API_KEY").map(OsString::into_string) {
             Some(Ok(key)) => key,
