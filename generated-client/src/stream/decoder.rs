@@ -24,10 +24,17 @@
 //!   the text pushed so far, keeping at most the 3 bytes of an incomplete character.
 //! - The protocol, when the headers do not say, is decided from at most the first 512 bytes
 //!   after a UTF-8 byte order mark (the first line, cut there): until then they are held.
+//! - A UI message stream event cut off by the end of the body (no blank line after it) is
+//!   dropped with [`StreamError::Unterminated`], as the AI SDK's parser drops it.
+//! - UI message stream chunks for parts never started (or ended) give
+//!   [`StreamError::MissingPart`] instead of their event, as the AI SDK rejects them; the ids
+//!   of parts and tool calls are remembered up to [`MAX_REMEMBERED_IDS`] of each kind (beyond
+//!   that, chunks are no longer checked). In [`Decoder::strict`] mode the first error ends the
+//!   stream, as `useChat` stops at the first invalid chunk.
 //! - A leading UTF-8 byte order mark (`EF BB BF`) is dropped, as the AI SDK's decoders do;
 //!   offsets in errors still count it.
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 
 use super::event::{AgentEvent, from_data_stream_part, from_ui_chunk};
 use super::{Protocol, StreamError};
@@ -39,6 +46,9 @@ const SNIFF_LIMIT: usize = 512;
 pub const DEFAULT_MAX_EVENT_BYTES: usize = 16 << 20;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// How many part ids and tool call ids of each kind the decoder remembers to check chunks.
+pub const MAX_REMEMBERED_IDS: usize = 4096;
 
 /// Decodes one run's body.
 ///
@@ -88,6 +98,13 @@ pub struct Decoder {
     flushed: bool,
     /// Events decoded ahead (a data stream line can hold several).
     queue: VecDeque<Result<AgentEvent, StreamError>>,
+    /// Open text and reasoning parts and known tool calls, by id (UI message stream).
+    open_text: HashSet<String>,
+    open_reasoning: HashSet<String>,
+    tool_calls: HashSet<String>,
+    /// Stop at the first error; `stopped`: it came.
+    strict: bool,
+    stopped: bool,
     /// Bytes searched for line ends, to prove the search linear.
     #[cfg(test)]
     scanned: u64,
@@ -115,6 +132,11 @@ impl Default for Decoder {
             finished: false,
             flushed: false,
             queue: VecDeque::new(),
+            open_text: HashSet::new(),
+            open_reasoning: HashSet::new(),
+            tool_calls: HashSet::new(),
+            strict: false,
+            stopped: false,
             #[cfg(test)]
             scanned: 0,
         }
@@ -159,6 +181,15 @@ impl Decoder {
         self
     }
 
+    /// Strict mode: the first error ends the stream (no event after it), as the AI SDK's
+    /// `useChat` stops at the first invalid chunk. By default errors are reported and decoding
+    /// goes on.
+    #[must_use]
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
+    }
+
     /// The protocol, once known.
     pub fn protocol(&self) -> Option<Protocol> {
         self.protocol
@@ -171,6 +202,9 @@ impl Decoder {
 
     /// Feeds the next bytes of the body. Events are decoded as [`Decoder::next_event`] asks.
     pub fn push(&mut self, mut bytes: &[u8]) {
+        if self.stopped {
+            return; // strict mode ended the stream
+        }
         // Drop what has been read, keeping the data line of an event still open.
         if self.start > 0 && self.start * 2 >= self.buffer.len() {
             if let Some((from, to)) = self.sse_line.take() {
@@ -203,6 +237,21 @@ impl Decoder {
     /// The next decoded event, or `None` until more bytes are pushed (or, after
     /// [`Decoder::finish`], at the end).
     pub fn next_event(&mut self) -> Option<Result<AgentEvent, StreamError>> {
+        if self.stopped {
+            return None;
+        }
+        let event = self.decode_next();
+        if self.strict && matches!(event, Some(Err(_))) {
+            self.stopped = true;
+            self.buffer = Vec::new();
+            self.start = 0;
+            self.scan = 0;
+            self.queue.clear();
+        }
+        event
+    }
+
+    fn decode_next(&mut self) -> Option<Result<AgentEvent, StreamError>> {
         loop {
             if let Some(event) = self.queue.pop_front() {
                 return Some(event);
@@ -248,10 +297,12 @@ impl Decoder {
                             self.queue.push_back(event);
                         }
                     }
-                    if self.protocol == Some(Protocol::UiMessageStream)
-                        && let Some(event) = self.dispatch_sse()
-                    {
-                        self.queue.push_back(event);
+                    // The SDK's parser only dispatches at a blank line.
+                    if self.protocol == Some(Protocol::UiMessageStream) && self.sse_has_data {
+                        let (offset, line) = self.sse_start;
+                        self.discard_sse();
+                        self.queue
+                            .push_back(Err(StreamError::Unterminated { offset, line }));
                     }
                 }
                 None => return None,
@@ -407,14 +458,99 @@ impl Decoder {
             self.done = true;
             None
         } else {
-            Some(from_ui_chunk(data).map_err(|source| StreamError::Json {
-                offset,
-                line,
-                source,
-            }))
+            Some(match from_ui_chunk(data) {
+                Ok(event) => self.check_part(event, offset, line),
+                Err(source) => Err(StreamError::Json {
+                    offset,
+                    line,
+                    source,
+                }),
+            })
         };
         self.sse_data.clear();
         event
+    }
+
+    /// Refuses a chunk for a part that is not open, as the AI SDK does; keeps track of parts.
+    fn check_part(
+        &mut self,
+        event: AgentEvent,
+        offset: u64,
+        line: u64,
+    ) -> Result<AgentEvent, StreamError> {
+        fn open(set: &mut HashSet<String>, id: &str) {
+            if set.len() < MAX_REMEMBERED_IDS {
+                set.insert(id.to_owned());
+            }
+        }
+        // Beyond the limit nothing is refused: an id may have been forgotten.
+        let known =
+            |set: &HashSet<String>, id: &str| set.len() >= MAX_REMEMBERED_IDS || set.contains(id);
+        let missing = match &event {
+            AgentEvent::TextStart { id } => {
+                open(&mut self.open_text, id);
+                None
+            }
+            AgentEvent::ReasoningStart { id } => {
+                open(&mut self.open_reasoning, id);
+                None
+            }
+            AgentEvent::ToolInputStart { tool_call_id, .. }
+            | AgentEvent::ToolInputAvailable { tool_call_id, .. }
+            | AgentEvent::ToolInputError { tool_call_id, .. } => {
+                open(&mut self.tool_calls, tool_call_id);
+                None
+            }
+            AgentEvent::TextDelta { id, .. } => {
+                (!known(&self.open_text, id)).then_some(("text-delta", id))
+            }
+            AgentEvent::TextEnd { id } => (!known(&self.open_text, id)).then_some(("text-end", id)),
+            AgentEvent::ReasoningDelta { id, .. } => {
+                (!known(&self.open_reasoning, id)).then_some(("reasoning-delta", id))
+            }
+            AgentEvent::ReasoningEnd { id } => {
+                (!known(&self.open_reasoning, id)).then_some(("reasoning-end", id))
+            }
+            AgentEvent::ToolInputDelta { tool_call_id, .. } => {
+                (!known(&self.tool_calls, tool_call_id))
+                    .then_some(("tool-input-delta", tool_call_id))
+            }
+            AgentEvent::ToolOutputAvailable { tool_call_id, .. } => {
+                (!known(&self.tool_calls, tool_call_id))
+                    .then_some(("tool-output-available", tool_call_id))
+            }
+            AgentEvent::ToolOutputError { tool_call_id, .. } => {
+                (!known(&self.tool_calls, tool_call_id))
+                    .then_some(("tool-output-error", tool_call_id))
+            }
+            AgentEvent::ToolOutputDenied { tool_call_id } => {
+                (!known(&self.tool_calls, tool_call_id))
+                    .then_some(("tool-output-denied", tool_call_id))
+            }
+            AgentEvent::ToolApprovalRequest { tool_call_id, .. } => {
+                (!known(&self.tool_calls, tool_call_id))
+                    .then_some(("tool-approval-request", tool_call_id))
+            }
+            _ => None,
+        };
+        if let Some((chunk_type, id)) = missing {
+            return Err(StreamError::MissingPart {
+                chunk_type,
+                id: id.clone(),
+                offset,
+                line,
+            });
+        }
+        match &event {
+            AgentEvent::TextEnd { id } => {
+                self.open_text.remove(id);
+            }
+            AgentEvent::ReasoningEnd { id } => {
+                self.open_reasoning.remove(id);
+            }
+            _ => {}
+        }
+        Ok(event)
     }
 
     fn data_stream_line(
@@ -566,11 +702,17 @@ mod tests {
 
     #[test]
     fn sse_framing_in_all_its_forms() {
-        let body = b": keep-alive\r\nevent: message\r\nid: 7\r\nretry: 1000\r\ndata:{\"type\":\"text-delta\",\r\ndata: \"id\":\"t\",\"delta\":\"a\"}\r\n\r\ndata: {\"type\":\"text-delta\",\"id\":\"t\",\"delta\":\"b\"}\r\rdata: {\"type\":\"text-delta\",\"id\":\"t\",\"delta\":\"c\"}\n\ndata: [DONE]\n\ndata: {\"type\":\"text-delta\",\"id\":\"t\",\"delta\":\"after\"}";
+        let body = b"data: {\"type\":\"text-start\",\"id\":\"t\"}\n\n: keep-alive\r\nevent: message\r\nid: 7\r\nretry: 1000\r\ndata:{\"type\":\"text-delta\",\r\ndata: \"id\":\"t\",\"delta\":\"a\"}\r\n\r\ndata: {\"type\":\"text-delta\",\"id\":\"t\",\"delta\":\"b\"}\r\rdata: {\"type\":\"text-delta\",\"id\":\"t\",\"delta\":\"c\"}\n\ndata: [DONE]\n\ndata: {\"type\":\"text-delta\",\"id\":\"t\",\"delta\":\"after\"}";
         assert_eq!(
             decode(None, &[body]),
-            [delta("a"), delta("b"), delta("c"), delta("after")],
-            "a missing final blank line still ends the event"
+            [
+                Ok(AgentEvent::TextStart { id: "t".into() }),
+                delta("a"),
+                delta("b"),
+                delta("c"),
+                Err("the body ended inside the event at line 16 (byte 261); dropped".into())
+            ],
+            "an event without its blank line is dropped, as the AI SDK drops it"
         );
         // Every split point gives the same events.
         let whole = decode(None, &[body]);
@@ -742,7 +884,7 @@ mod tests {
     #[test]
     fn a_line_longer_than_the_limit_is_an_error_and_skipped() {
         let long = "x".repeat(300);
-        let after = "data: {\"type\":\"text-delta\",\"id\":\"t\",\"delta\":\"after\"}\n\n";
+        let after = "data: {\"type\":\"error\",\"errorText\":\"after\"}\n\n";
         // In the middle of an SSE event (which goes with it), alone, or cut off by the end.
         let bodies = [
             format!("data: {{\"type\":\n: {long}\ndata: \"start-step\"}}\n\n{after}"),
@@ -877,5 +1019,48 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn chunks_for_parts_never_started_are_errors_and_strict_mode_stops() {
+        let body = b"data: {\"type\":\"text-delta\",\"id\":\"x\",\"delta\":\"a\"}\n\n\
+data: {\"type\":\"text-start\",\"id\":\"t\"}\n\n\
+data: {\"type\":\"text-delta\",\"id\":\"t\",\"delta\":\"b\"}\n\n\
+data: {\"type\":\"text-end\",\"id\":\"t\"}\n\n\
+data: {\"type\":\"text-delta\",\"id\":\"t\",\"delta\":\"late\"}\n\n\
+data: {\"type\":\"reasoning-delta\",\"id\":\"r\",\"delta\":\"c\"}\n\n\
+data: {\"type\":\"tool-input-delta\",\"toolCallId\":\"c\",\"inputTextDelta\":\"{\"}\n\n\
+data: {\"type\":\"tool-output-available\",\"toolCallId\":\"c\",\"output\":1}\n\n\
+data: {\"type\":\"tool-input-start\",\"toolCallId\":\"c\",\"toolName\":\"t\"}\n\n\
+data: {\"type\":\"tool-input-delta\",\"toolCallId\":\"c\",\"inputTextDelta\":\"{\"}\n\n";
+        let events = decode(None, &[body]);
+        let missing: Vec<&str> = events
+            .iter()
+            .filter_map(|e| e.as_ref().err())
+            .map(|e| e.split(" for missing part").next().unwrap_or_default())
+            .collect();
+        assert_eq!(
+            missing,
+            [
+                "text-delta",
+                "text-delta",
+                "reasoning-delta",
+                "tool-input-delta",
+                "tool-output-available"
+            ],
+            "{events:?}"
+        );
+        assert_eq!(events.iter().filter(|e| e.is_ok()).count(), 5);
+
+        let mut strict = Decoder::new().strict(true);
+        strict.push(body);
+        strict.finish();
+        assert!(strict.next_event().is_some_and(|e| e.is_err()));
+        assert!(
+            strict.next_event().is_none(),
+            "nothing after the first error"
+        );
+        strict.push(body);
+        assert!(strict.next_event().is_none());
     }
 }

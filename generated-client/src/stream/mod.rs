@@ -92,6 +92,29 @@ pub enum StreamError {
         /// The limit.
         limit: usize,
     },
+    /// The body ended inside a UI message stream event (no blank line after it): the event is
+    /// dropped, as the AI SDK's event stream parser drops it.
+    #[error("the body ended inside the event at line {line} (byte {offset}); dropped")]
+    Unterminated {
+        /// Byte offset of the event's first data line in the body.
+        offset: u64,
+        /// Its line number, from 1.
+        line: u64,
+    },
+    /// A UI message stream chunk for a part that was never started or has ended (a
+    /// `text-delta` without its `text-start`, a tool output for an unknown call): the AI SDK
+    /// rejects it (`UIMessageStreamError`). The event is not delivered.
+    #[error("{chunk_type} for missing part {id:?} at line {line} (byte {offset})")]
+    MissingPart {
+        /// The chunk's type, e.g. `text-delta`.
+        chunk_type: &'static str,
+        /// The part's or tool call's id.
+        id: String,
+        /// Byte offset of the event in the body.
+        offset: u64,
+        /// Its line number, from 1.
+        line: u64,
+    },
     /// Bytes that are not UTF-8.
     #[error("invalid UTF-8 at byte {offset}")]
     Utf8 {

@@ -69,6 +69,15 @@ impl AgentRun {
         }
     }
 
+    /// Strict mode: the first decoding error (invalid JSON, a chunk for a part never started,
+    /// …) is the stream's last item, as the AI SDK's `useChat` stops at the first invalid
+    /// chunk. By default such errors are yielded and the stream goes on.
+    #[must_use]
+    pub fn strict(mut self) -> Self {
+        self.decoder = std::mem::take(&mut self.decoder).strict(true);
+        self
+    }
+
     /// `X-Session-Id`: the session to read back with [`crate::V1::get_job`].
     pub fn session_id(&self) -> Option<&str> {
         self.session_id.as_deref()
