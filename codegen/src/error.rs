@@ -16,11 +16,13 @@ pub enum Error {
         source: std::io::Error,
     },
 
-    /// The file is not well-formed YAML (or JSON).
-    #[error("{}:{}: YAML does not parse: {message}", path.display(), position(*line, *column))]
+    /// The file is not well-formed JSON or YAML.
+    #[error("{}:{}: {format} does not parse: {message}", path.display(), position(*line, *column))]
     Syntax {
         /// The spec file.
         path: PathBuf,
+        /// The syntax it was read as: `"JSON"` or `"YAML"`.
+        format: &'static str,
         /// 1-based line of the fault, when the parser knows it.
         line: Option<usize>,
         /// 1-based column of the fault, when the parser knows it.
@@ -29,8 +31,8 @@ pub enum Error {
         message: String,
     },
 
-    /// The file parses but is not a valid OpenAPI 3.0 document.
-    #[error("{}{}: not a valid OpenAPI 3.0 document at `{at}`: {message}", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
+    /// The file parses but is not a valid OpenAPI 3.0 or 3.1 document.
+    #[error("{}{}: not a valid OpenAPI document at `{at}`: {message}", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
     Invalid {
         /// The spec file.
         path: PathBuf,
@@ -40,17 +42,6 @@ pub enum Error {
         at: String,
         /// What is wrong there.
         message: String,
-    },
-
-    /// One operation uses a shape progenitor cannot generate code for.
-    #[error("{}: operation `{operation}` cannot be generated: {reason}", path.display())]
-    Unsupported {
-        /// The spec file.
-        path: PathBuf,
-        /// The operation, as `METHOD /path/template`.
-        operation: String,
-        /// Why progenitor cannot take it.
-        reason: String,
     },
 
     /// A schema in `components.schemas` has a shape progenitor cannot generate code for.
@@ -81,8 +72,9 @@ pub enum Error {
         cycle: Vec<String>,
     },
 
-    /// Progenitor refused or failed on the document as a whole.
-    #[error("{}: progenitor failed: {message}", path.display())]
+    /// Progenitor refused or failed on the document as a whole, though on no operation alone
+    /// (operations that fail alone are left out with a warning instead).
+    #[error("{}: the document cannot be generated: {message}", path.display())]
     Generate {
         /// The spec file.
         path: PathBuf,
@@ -108,7 +100,6 @@ impl Error {
             Error::Read { path, .. }
             | Error::Syntax { path, .. }
             | Error::Invalid { path, .. }
-            | Error::Unsupported { path, .. }
             | Error::UnsupportedSchemas { path, .. }
             | Error::AliasCycle { path, .. }
             | Error::Generate { path, .. }

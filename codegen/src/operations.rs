@@ -1,6 +1,8 @@
 //! Walking the operations of a document: every (path, method, operation), in document order.
 
-use openapiv3::{OpenAPI, Operation, PathItem, ReferenceOr};
+use openapiv3::{OpenAPI, Operation, Parameter, PathItem, ReferenceOr};
+
+use crate::refs;
 
 /// The HTTP methods an OpenAPI 3.0 path item can hold, in the order `PathItem::iter` uses.
 const METHODS: [&str; 8] = [
@@ -64,17 +66,44 @@ pub fn list(spec: &OpenAPI) -> Vec<(&str, &'static str, &Operation)> {
     all
 }
 
-/// A copy of `spec` that keeps only the operation `method path` and every component.
-/// Used to find which operation makes progenitor fail.
-pub fn only(spec: &OpenAPI, path: &str, method: &str) -> OpenAPI {
-    let mut single = spec.clone();
-    single.paths.paths.retain(|p, _| p == path);
-    if let Some(ReferenceOr::Item(item)) = single.paths.paths.get_mut(path) {
-        for other in METHODS.into_iter().filter(|m| *m != method) {
-            if let Some(operation) = slot(item, other) {
-                *operation = None;
+/// Removes from `spec` every operation for which `keep(path, method)` is false; components stay.
+pub fn retain(spec: &mut OpenAPI, mut keep: impl FnMut(&str, &str) -> bool) {
+    for (path, item) in spec.paths.paths.iter_mut() {
+        if let ReferenceOr::Item(item) = item {
+            for method in METHODS {
+                if let Some(operation) = slot(item, method)
+                    && operation.is_some()
+                    && !keep(path, method)
+                {
+                    *operation = None;
+                }
             }
         }
     }
-    single
+}
+
+/// The parameters that apply to the operation at `route` whose own are `own`: those, and those
+/// of its path item that it does not redeclare (same name and location). References that do not
+/// resolve are skipped.
+pub fn parameters<'a>(
+    spec: &'a OpenAPI,
+    route: &str,
+    own: &'a [ReferenceOr<Parameter>],
+) -> Vec<&'a Parameter> {
+    let own: Vec<&Parameter> = own.iter().filter_map(|p| refs::resolve(spec, p)).collect();
+    let shared = match spec.paths.paths.get(route) {
+        Some(ReferenceOr::Item(item)) => item.parameters.as_slice(),
+        _ => &[],
+    };
+    let same = |a: &Parameter, b: &Parameter| {
+        a.parameter_data_ref().name == b.parameter_data_ref().name
+            && std::mem::discriminant(a) == std::mem::discriminant(b)
+    };
+    let mut all: Vec<&Parameter> = shared
+        .iter()
+        .filter_map(|p| refs::resolve(spec, p))
+        .filter(|p| !own.iter().any(|o| same(o, p)))
+        .collect();
+    all.extend(own);
+    all
 }

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use mintlify_agent_codegen::{Error, generate, generate_from_str};
+use mintlify_agent_codegen::{Error, Generated, generate, generate_from_str, generate_named};
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -17,8 +17,24 @@ fn spec_text(name: &str) -> String {
     std::fs::read_to_string(workspace().join("specs").join(name)).unwrap()
 }
 
-fn generate_text(text: &str) -> Result<String, Error> {
+fn generate_text(text: &str) -> Result<Generated, Error> {
     generate_from_str(Path::new("specs/bad.yaml"), text, "specs/bad.yaml")
+}
+
+/// A spec under `codegen/tests/fixtures/`, generated.
+fn fixture(name: &str) -> Generated {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    generate_named(&path, name).unwrap()
+}
+
+fn warnings(generated: &Generated) -> Vec<String> {
+    generated.warnings.iter().map(ToString::to_string).collect()
+}
+
+fn crates(generated: &Generated) -> Vec<&'static str> {
+    generated.dependencies.iter().map(|d| d.name).collect()
 }
 
 #[test]
@@ -58,10 +74,10 @@ fn a_document_that_is_not_openapi_names_the_place() {
         panic!("{error:?}")
     };
     assert_eq!(at, "paths./x.get.responses");
-    assert_eq!(*line, Some(4), "the line where the path item starts");
+    assert_eq!(*line, Some(7), "the line of `responses`");
     assert_eq!(
         error.to_string(),
-        "specs/bad.yaml:4: not a valid OpenAPI 3.0 document at `paths./x.get.responses`: invalid type: sequence, expected struct Responses"
+        "specs/bad.yaml:7: not a valid OpenAPI document at `paths./x.get.responses`: invalid type: sequence, expected struct Responses"
     );
 
     let swagger = "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n";
@@ -71,30 +87,51 @@ fn a_document_that_is_not_openapi_names_the_place() {
         "{error}"
     );
 
-    let v31 = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n";
+    let v32 = "openapi: 3.2.0\ninfo: {title: t, version: '1'}\npaths: {}\n";
+    assert!(generate_text(v32).unwrap_err().to_string().contains(
+        "version `3.2.0` is not supported; this generator reads OpenAPI 3.0.x and 3.1.x"
+    ));
+}
+
+#[test]
+fn json_that_does_not_parse_names_line_and_column() {
+    let text = "{\n  \"openapi\": \"3.0.3\",\n  \"paths\": {,}\n}\n";
+    let error = generate_from_str(Path::new("specs/bad.json"), text, "specs/bad.json").unwrap_err();
     assert!(
-        generate_text(v31)
-            .unwrap_err()
+        error
             .to_string()
-            .contains("version `3.1.0` is not supported")
+            .starts_with("specs/bad.json:3:13: JSON does not parse: "),
+        "{error}"
     );
 }
 
 #[test]
-fn an_operation_progenitor_cannot_handle_is_named() {
+fn success_responses_of_different_types_are_read_as_raw_bytes() {
     let text = spec_text("v2.yaml").replace(
         "        '201':\n          description: The job was created and is running.",
         "        '202':\n          description: Accepted, as text.\n          content:\n            text/plain:\n              schema: {type: string}\n        '201':\n          description: The job was created and is running.",
     );
-    let error = generate_text(&text).unwrap_err();
+    let generated = generate_text(&text).unwrap();
     assert_eq!(
-        error.to_string(),
-        "specs/bad.yaml: operation `POST /v2/agent/{projectId}/job` cannot be generated: its success responses differ in type (202: raw bytes, 201: JSON `AgentJob`); progenitor needs one type for all success responses"
+        warnings(&generated),
+        [
+            "`POST /v2/agent/{projectId}/job`: its success responses differ in type (202: raw bytes, 201: JSON `AgentJob`); the method returns the body as raw bytes (`ByteStream`)"
+        ]
+    );
+    let create = generated
+        .source
+        .split("impl<'a> CreateJob<'a> {")
+        .nth(1)
+        .unwrap();
+    assert!(
+        create.contains("Result<ResponseValue<ByteStream>, Error<types::ErrorBody>>"),
+        "{}",
+        &create[..2000.min(create.len())]
     );
 }
 
 #[test]
-fn a_panic_inside_progenitor_is_caught_and_blamed_on_its_operation() {
+fn an_operation_progenitor_panics_on_is_left_out_and_named() {
     // Progenitor asserts that a JSON media type has no `encoding`; nothing checks this before it.
     let text = spec_text("v2.yaml").replace(
         "            schema:\n              $ref: '#/components/schemas/SendMessageRequest'",
@@ -104,20 +141,25 @@ fn a_panic_inside_progenitor_is_caught_and_blamed_on_its_operation() {
         text != spec_text("v2.yaml"),
         "the fixture edit did not apply"
     );
-    let error = generate_text(&text).unwrap_err();
-    let Error::Unsupported {
-        operation, reason, ..
-    } = &error
-    else {
-        panic!("{error:?}")
-    };
-    assert_eq!(operation, "POST /v2/agent/{projectId}/job/{id}/message");
-    assert!(reason.starts_with("progenitor panicked: "), "{reason}");
+    let generated = generate_text(&text).unwrap();
+    let warnings = warnings(&generated);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].starts_with(
+            "`POST /v2/agent/{projectId}/job/{id}/message`: not generated: progenitor panicked: "
+        ),
+        "{warnings:?}"
+    );
+    assert!(!generated.source.contains("pub fn send_message("));
+    assert!(generated.source.contains("pub fn create_job("));
+    assert!(generated.source.contains("pub fn get_job("));
 }
 
 #[test]
 fn output_starts_with_a_header_naming_spec_and_command() {
-    let source = generate_from_str(Path::new("x"), &spec_text("v1.yaml"), "specs/v1.yaml").unwrap();
+    let source = generate_from_str(Path::new("x"), &spec_text("v1.yaml"), "specs/v1.yaml")
+        .unwrap()
+        .source;
     let header: Vec<&str> = source.lines().take(2).collect();
     assert_eq!(
         header,
@@ -132,15 +174,21 @@ fn output_starts_with_a_header_naming_spec_and_command() {
 fn the_same_spec_gives_byte_identical_output() {
     for name in ["v1.yaml", "v2.yaml"] {
         let text = spec_text(name);
-        let first = generate_from_str(Path::new(name), &text, name).unwrap();
-        let second = generate_from_str(Path::new(name), &text, name).unwrap();
+        let first = generate_from_str(Path::new(name), &text, name)
+            .unwrap()
+            .source;
+        let second = generate_from_str(Path::new(name), &text, name)
+            .unwrap()
+            .source;
         assert!(first == second, "{name} generated differently twice");
     }
 }
 
 #[test]
 fn generated_code_has_open_enums_and_no_timeout_constructor() {
-    let source = generate_from_str(Path::new("x"), &spec_text("v2.yaml"), "specs/v2.yaml").unwrap();
+    let source = generate_from_str(Path::new("x"), &spec_text("v2.yaml"), "specs/v2.yaml")
+        .unwrap()
+        .source;
     assert!(source.contains("pub enum JobStatus {"));
     assert!(source.contains("Unknown(::std::string::String),"));
     assert!(
@@ -153,7 +201,9 @@ fn generated_code_has_open_enums_and_no_timeout_constructor() {
 #[test]
 fn generated_code_encodes_path_segments_with_its_own_strict_encoder() {
     for name in ["v1.yaml", "v2.yaml"] {
-        let source = generate_from_str(Path::new("x"), &spec_text(name), name).unwrap();
+        let source = generate_from_str(Path::new("x"), &spec_text(name), name)
+            .unwrap()
+            .source;
         assert!(
             source.contains(
                 "use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};"
@@ -237,7 +287,7 @@ fn recursive_schemas_through_properties_and_items_are_generated() {
     let text = v2_with_schemas(
         "    Tree:\n      type: object\n      properties:\n        children:\n          type: array\n          items: {$ref: '#/components/schemas/Tree'}\n        parent:\n          nullable: true\n          allOf: [{$ref: '#/components/schemas/Subtree'}]\n    Subtree:\n      allOf: [{$ref: '#/components/schemas/Tree'}]\n",
     );
-    let source = generate_text(&text).unwrap();
+    let source = generate_text(&text).unwrap().source;
     assert!(source.contains("pub struct Tree {"), "no `Tree` type");
     assert!(source.contains("pub struct Subtree("), "no `Subtree` type");
 }
@@ -253,12 +303,13 @@ fn mintlify_published_spec_is_accepted_unchanged() {
         eprintln!("skipped: {} is not here", path.display());
         return;
     }
-    let source = generate_from_str(
+    let generated = generate_from_str(
         &path,
         &std::fs::read_to_string(&path).unwrap(),
         "admin-openapi.json",
     )
     .unwrap();
+    let source = &generated.source;
     for method in [
         "pub fn post_v1_agent_job(",
         "pub fn get_v1_agent_job_by_id(",
@@ -273,4 +324,121 @@ fn mintlify_published_spec_is_accepted_unchanged() {
         );
     }
     assert!(source.contains("\"github_missconfigured\" => Self::GithubMissconfigured"));
+}
+
+/// The runtime crates of our own specs: what `generated-client/Cargo.toml` must provide.
+#[test]
+fn the_workspace_specs_report_the_crates_their_code_names() {
+    for name in ["v1.yaml", "v2.yaml"] {
+        let generated = generate_from_str(Path::new(name), &spec_text(name), name).unwrap();
+        assert_eq!(
+            crates(&generated),
+            ["progenitor-client", "reqwest", "serde", "chrono"],
+            "{name}"
+        );
+        assert!(
+            generated.warnings.is_empty(),
+            "{name}: {:?}",
+            generated.warnings
+        );
+    }
+}
+
+/// OpenAPI 3.1, in JSON with surrogate pairs: every 3.1 addition the issue lists is converted.
+#[test]
+fn an_openapi_31_document_is_converted_and_generated() {
+    let generated = fixture("analytics-3.1.json");
+    assert_eq!(
+        warnings(&generated),
+        [
+            "`webhooks`: not generated: this webhook (feedbackCreated) is a request the API sends to your server, not a call a client makes"
+        ]
+    );
+    let source = &generated.source;
+    for expected in [
+        // Operations, one of them from a referenced path item.
+        "pub fn list_feedback(",
+        "pub fn get_thread(",
+        // Surrogate pairs read as the characters they encode.
+        "Feedback on the docs — newest first 📝",
+        // `type: [string, "null"]`, and `anyOf` with a null member.
+        "pub comment: ::std::option::Option<FeedbackComment>,",
+        "pub reply: ::std::option::Option<Reply>,",
+        "pub next_cursor: ::std::option::Option<::std::string::String>,",
+        // `const` → a one-value enum, open like every other.
+        "pub enum FeedbackKind {",
+        // A `$ref` with a sibling description keeps both.
+        "///Where the team is with it; absent until triaged.",
+        "pub status: ::std::option::Option<FeedbackStatus>,",
+        // `type: [integer, string]` → one of both.
+        "pub enum FeedbackPageTotal {",
+    ] {
+        assert!(source.contains(expected), "no `{expected}` in the client");
+    }
+    assert!(crates(&generated).contains(&"uuid"));
+}
+
+/// The operation Mintlify's admin spec added on 2026-07-20 (a JSON 400, a 429 without a schema)
+/// and its kin: every operation but the one progenitor cannot send is generated.
+#[test]
+fn operations_with_mixed_response_types_are_generated() {
+    let generated = fixture("mixed-errors.yaml");
+    assert_eq!(
+        warnings(&generated),
+        [
+            "`POST /v2/agent/{projectId}/job`: the request body is sent as `application/json` only; `multipart/form-data` is not generated (progenitor sends one media type per body)",
+            "`GET /v2/session`: not generated: progenitor cannot send cookies (its required parameter `session`)",
+            "`POST /v1/deslop/{projectId}`: its error responses differ in type; the error type is JSON `Error`, and 429 (raw bytes), 500 (no body) are left undeclared: they come back as `Error::UnexpectedResponse`, with the response and its body as sent",
+            "`GET /v2/agent/{projectId}/job/{id}`: its success responses differ in type (200: JSON `Job`, 202: no body); the method returns the body as raw bytes (`ByteStream`)",
+            "`PUT /v2/files/{name}`: not generated: progenitor refused it: unexpected or unhandled format in the OpenAPI document invalid schema for application/octet-stream: Item(Schema { schema …",
+        ]
+    );
+    let source = &generated.source;
+    let method = |name: &str| {
+        source
+            .split(&format!("pub fn {name}(&self) -> builder::"))
+            .nth(1)
+            .is_some()
+    };
+    for name in [
+        "post_v1_deslop_by_project_id",
+        "get_job",
+        "delete_job",
+        "create_job",
+    ] {
+        assert!(method(name), "no `{name}`");
+    }
+    assert!(!method("get_session"), "the cookie operation is generated");
+    assert!(
+        !method("put_file"),
+        "the operation progenitor refused is generated"
+    );
+    // The deslop call's errors are the JSON `Error`; `default` became 4XX/5XX beside a success.
+    assert!(source.contains("Result<ResponseValue<types::DeslopResult>, Error<types::Error>>"));
+    assert!(source.contains("Result<ResponseValue<()>, Error<types::Error>>"));
+    assert!(source.contains(
+        "204u16 => Ok(ResponseValue::empty(response)),\n                400u16..=499u16 => {"
+    ));
+    assert_eq!(
+        crates(&generated),
+        [
+            "progenitor-client",
+            "reqwest",
+            "serde",
+            "serde_json",
+            "chrono",
+            "uuid",
+            "regress"
+        ]
+    );
+}
+
+/// `$ref` keys inside example payloads, defaults and extensions are data: the spec is valid,
+/// and only its real references are followed.
+#[test]
+fn refs_inside_examples_are_not_references() {
+    let generated = fixture("example-refs.yaml");
+    assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+    assert!(generated.source.contains("pub fn put_schema("));
+    assert!(generated.source.contains("pub struct Document {"));
 }

@@ -1,13 +1,22 @@
 //! `cargo xtask`: the workspace's maintenance commands, in plain Rust.
 //!
 //! ```text
-//! cargo xtask regen            rewrite generated-client/src/generated/*.rs from specs/
-//! cargo xtask regen --check    fail, naming each stale file, if they differ from the specs
-//! cargo xtask check            the same as `regen --check`
-//! cargo xtask upstream [SPEC]  generate from Mintlify's published spec and compile the result
+//! cargo xtask regen              rewrite generated-client/src/generated/*.rs from specs/
+//! cargo xtask regen --check      fail, naming each stale file, if they differ from the specs
+//! cargo xtask check              the same as `regen --check`
+//! cargo xtask upstream [SPEC…]   generate clients from specs as published (Mintlify's admin
+//!                                spec by default) and compile them
+//! cargo xtask bench [SPEC…] [--runs N]
+//!                                generate time and output size: the workspace's specs, SPECs,
+//!                                and a synthetic spec of 1,000 operations
+//! cargo xtask msrv               fail if a dependency of the client needs a newer Rust than
+//!                                the workspace's rust-version
 //! ```
-//! `--root DIR` runs against another workspace root (the tests use a scratch copy).
+//! `--root DIR` runs against another workspace root (the tests use a scratch copy). Warnings
+//! (an operation left out, a body read as raw bytes) go to stderr as `warning: SPEC: …`.
 
+mod bench;
+mod msrv;
 mod regen;
 mod upstream;
 
@@ -15,62 +24,101 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-const USAGE: &str = "usage: cargo xtask regen [--check] [--root DIR] | cargo xtask check [--root DIR] \
-                     | cargo xtask upstream [SPEC] [--root DIR]";
+const USAGE: &str = "usage: cargo xtask regen [--check] | check | upstream [SPEC...] \
+                     | bench [SPEC...] [--runs N] | msrv   (each takes --root DIR)";
+
+/// A command and its arguments.
+enum Command {
+    Regen { check: bool },
+    Upstream { specs: Vec<PathBuf> },
+    Bench { specs: Vec<PathBuf>, runs: usize },
+    Msrv,
+}
+
+/// Parses the arguments after `cargo xtask`; `None` for a usage error.
+fn parse(args: impl IntoIterator<Item = String>) -> Option<(Command, PathBuf)> {
+    let mut args = args.into_iter();
+    let mut root = regen::workspace_root();
+    let mut command = match args.next()?.as_str() {
+        "regen" => Command::Regen { check: false },
+        "check" => Command::Regen { check: true },
+        "upstream" => Command::Upstream { specs: Vec::new() },
+        "bench" => Command::Bench {
+            specs: Vec::new(),
+            runs: 5,
+        },
+        "msrv" => Command::Msrv,
+        _ => return None,
+    };
+    let explicit_check = matches!(command, Command::Regen { check: true });
+    while let Some(arg) = args.next() {
+        match (arg.as_str(), &mut command) {
+            ("--root", _) => root = PathBuf::from(args.next()?),
+            ("--check", Command::Regen { check }) if !explicit_check => *check = true,
+            ("--runs", Command::Bench { runs, .. }) => {
+                *runs = args.next()?.parse().ok().filter(|n| *n > 0)?;
+            }
+            (spec, Command::Upstream { specs } | Command::Bench { specs, .. })
+                if !spec.starts_with('-') =>
+            {
+                specs.push(PathBuf::from(spec));
+            }
+            _ => return None,
+        }
+    }
+    Some((command, root))
+}
 
 fn main() -> ExitCode {
     quiet_generator_panics();
-    let mut check = false;
-    let mut command = None;
-    let mut root = regen::workspace_root();
-    let mut upstream_spec = None;
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "upstream" if command.is_none() => command = Some("upstream"),
-            spec if command == Some("upstream")
-                && upstream_spec.is_none()
-                && !spec.starts_with('-') =>
-            {
-                upstream_spec = Some(PathBuf::from(spec));
-            }
-            "regen" if command.is_none() => command = Some("regen"),
-            "check" if command.is_none() => {
-                command = Some("check");
-                check = true;
-            }
-            "--check" if command == Some("regen") => check = true,
-            "--root" => match args.next() {
-                Some(dir) => root = PathBuf::from(dir),
-                None => return usage(),
-            },
-            "-h" | "--help" => {
-                println!("{USAGE}");
-                return ExitCode::SUCCESS;
-            }
-            _ => return usage(),
-        }
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
     }
+    if args.is_empty() {
+        args.push(String::new());
+    }
+    let Some((command, root)) = parse(args) else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
     match command {
-        None => return usage(),
-        Some("upstream") => {
-            let spec = upstream_spec.unwrap_or_else(|| upstream::default_spec(&root));
-            return match upstream::check(&root, &spec) {
-                Ok(report) => {
-                    println!("{report}");
-                    ExitCode::SUCCESS
-                }
-                Err(error) => {
-                    eprintln!("error: {error}");
-                    ExitCode::FAILURE
-                }
-            };
+        Command::Regen { check } => regen(&root, check),
+        Command::Upstream { mut specs } => {
+            if specs.is_empty() {
+                specs.push(upstream::default_spec(&root));
+            }
+            report(upstream::check(&root, &specs))
         }
-        Some(_) => {}
+        Command::Bench { specs, runs } => report(bench::run(&root, &specs, runs)),
+        Command::Msrv => msrv(&root),
     }
+}
 
+/// Prints a command's lines (`warning:` lines to stderr), or its error.
+fn report(result: Result<Vec<String>, String>) -> ExitCode {
+    match result {
+        Ok(lines) => {
+            for line in lines {
+                if line.starts_with("warning: ") {
+                    eprintln!("{line}");
+                } else {
+                    println!("{line}");
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn regen(root: &std::path::Path, check: bool) -> ExitCode {
     let started = Instant::now();
-    let outputs = match regen::render_all(&root) {
+    let outputs = match regen::render_all(root) {
         Ok(outputs) => outputs,
         Err(error) => {
             eprintln!("error: {error}");
@@ -78,8 +126,13 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    for output in &outputs {
+        for warning in &output.warnings {
+            eprintln!("warning: {}: {warning}", output.spec);
+        }
+    }
     if check {
-        let stale = regen::stale(&root, &outputs);
+        let stale = regen::stale(root, &outputs);
         for file in &stale {
             eprintln!("stale: {} differs from its spec", file.display());
         }
@@ -91,7 +144,7 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     } else {
-        match regen::write_all(&root, &outputs) {
+        match regen::write_all(root, &outputs) {
             Ok(report) => {
                 for line in report {
                     println!("{line}");
@@ -111,9 +164,34 @@ fn main() -> ExitCode {
     }
 }
 
-fn usage() -> ExitCode {
-    eprintln!("{USAGE}");
-    ExitCode::from(2)
+fn msrv(root: &std::path::Path) -> ExitCode {
+    let audit = match msrv::check(root) {
+        Ok(audit) => audit,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let newest = audit
+        .newest
+        .as_ref()
+        .map_or_else(|| "none declared".to_owned(), |(p, v)| format!("{v} ({p})"));
+    println!(
+        "{}: {} normal dependencies; newest rust-version declared: {newest}; workspace rust-version: {}",
+        msrv::CLIENT,
+        audit.dependencies,
+        audit.rust_version
+    );
+    if audit.too_new.is_empty() {
+        return ExitCode::SUCCESS;
+    }
+    for (package, version) in &audit.too_new {
+        eprintln!(
+            "error: {package} declares rust-version {version}, newer than the workspace's {}",
+            audit.rust_version
+        );
+    }
+    ExitCode::FAILURE
 }
 
 /// Progenitor reports some bad inputs by panicking; codegen catches the panic and returns an
@@ -127,4 +205,57 @@ fn quiet_generator_panics() {
             default(info);
         }
     }));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(args: &[&str]) -> Option<Command> {
+        parse(args.iter().map(|a| (*a).to_owned())).map(|(command, _)| command)
+    }
+
+    #[test]
+    fn commands_and_their_arguments() {
+        assert!(matches!(
+            parsed(&["regen"]),
+            Some(Command::Regen { check: false })
+        ));
+        assert!(matches!(
+            parsed(&["regen", "--check"]),
+            Some(Command::Regen { check: true })
+        ));
+        assert!(matches!(
+            parsed(&["check"]),
+            Some(Command::Regen { check: true })
+        ));
+        assert!(matches!(parsed(&["msrv"]), Some(Command::Msrv)));
+        let Some(Command::Upstream { specs }) = parsed(&["upstream", "a.json", "b.yaml"]) else {
+            panic!("upstream")
+        };
+        assert_eq!(specs, [PathBuf::from("a.json"), PathBuf::from("b.yaml")]);
+        let Some(Command::Bench { specs, runs }) = parsed(&["bench", "--runs", "3", "x.json"])
+        else {
+            panic!("bench")
+        };
+        assert_eq!((specs, runs), (vec![PathBuf::from("x.json")], 3));
+        let (_, root) = parse(["msrv".to_owned(), "--root".to_owned(), "/r".to_owned()]).unwrap();
+        assert_eq!(root, PathBuf::from("/r"));
+    }
+
+    #[test]
+    fn usage_errors() {
+        for args in [
+            &[""][..],
+            &["regenerate"],
+            &["check", "--check"],
+            &["regen", "x.yaml"],
+            &["bench", "--runs", "0"],
+            &["bench", "--runs"],
+            &["msrv", "--check"],
+            &["upstream", "--root"],
+        ] {
+            assert!(parsed(args).is_none(), "{args:?}");
+        }
+    }
 }

@@ -11,9 +11,13 @@ pub const TARGETS: [(&str, &str); 2] = [
 
 /// One generated file, rendered in memory.
 pub struct Output {
+    /// The spec it was generated from, relative to the workspace root.
+    pub spec: &'static str,
     /// Relative to the workspace root.
     pub path: PathBuf,
     pub contents: String,
+    /// What the generator left out or changed, for the maintainer to read.
+    pub warnings: Vec<mintlify_agent_codegen::Warning>,
 }
 
 /// The workspace root: the parent of this crate's directory.
@@ -28,10 +32,12 @@ pub fn render_all(root: &Path) -> Result<Vec<Output>, mintlify_agent_codegen::Er
     TARGETS
         .iter()
         .map(|(spec, output)| {
-            let contents = mintlify_agent_codegen::generate_named(&root.join(spec), spec)?;
+            let generated = mintlify_agent_codegen::generate_named(&root.join(spec), spec)?;
             Ok(Output {
+                spec,
                 path: PathBuf::from(output),
-                contents,
+                contents: generated.source,
+                warnings: generated.warnings,
             })
         })
         .collect()
@@ -123,6 +129,34 @@ mod tests {
         }
         message.push_str("run `cargo xtask regen` and commit the result");
         Ok(Some(message))
+    }
+
+    /// The crate that includes the generated modules depends on every crate their code names
+    /// (a spec that starts using `format: uuid` needs `uuid` there too).
+    #[test]
+    fn the_client_crate_depends_on_what_the_generated_modules_need() {
+        let root = workspace_root();
+        let manifest = std::fs::read_to_string(root.join("generated-client/Cargo.toml")).unwrap();
+        let dependencies = manifest
+            .split("\n[dependencies]\n")
+            .nth(1)
+            .and_then(|rest| rest.split("\n[").next())
+            .unwrap();
+        for (spec, _) in TARGETS {
+            let generated = mintlify_agent_codegen::generate_named(&root.join(spec), spec).unwrap();
+            for dependency in generated.dependencies {
+                let declared = dependencies.lines().any(|line| {
+                    line.strip_prefix(dependency.name)
+                        .is_some_and(|rest| rest.starts_with([' ', '.', '=']))
+                });
+                assert!(
+                    declared,
+                    "{spec} needs `{}`, which generated-client/Cargo.toml does not declare: {}",
+                    dependency.name,
+                    dependency.manifest_entry()
+                );
+            }
+        }
     }
 
     /// Drift can never land: the checked-in modules must be exactly what the specs give.

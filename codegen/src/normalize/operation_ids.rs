@@ -1,33 +1,47 @@
-//! Operations without an `operationId` get a stable, readable one.
+//! Every operation has an `operationId` of its own.
 //!
-//! Progenitor refuses operations without an id, and Mintlify's published spec has none. The name
-//! comes from the method and the literal path segments only (`GET /v2/agent/{projectId}/job/{id}`
-//! becomes `get_v2_agent_job_by_id`), so it does not change when summaries or docs are reworded.
+//! Progenitor refuses a document with an operation without an id, and Mintlify's published spec
+//! has none. The name comes from the method and the literal path segments only
+//! (`GET /v2/agent/{projectId}/job/{id}` becomes `get_v2_agent_job_by_id`), so it does not
+//! change when summaries or docs are reworded. Progenitor also refuses the whole document when
+//! two operations share an id; the later one gets a numbered suffix, with a warning.
 
 use std::collections::HashSet;
 
 use openapiv3::OpenAPI;
 
-use crate::operations;
+use crate::{Warning, operations};
 
-/// Gives every operation without an id a name derived from its method and path.
-pub fn fill_missing(spec: &mut OpenAPI) {
+/// Gives every operation without an id a name derived from its method and path, and every
+/// operation whose id an earlier one has a numbered one.
+pub fn fill_missing(spec: &mut OpenAPI, warnings: &mut Vec<Warning>) {
+    // Names given in the spec are kept first; a generated name never takes one.
     let mut taken: HashSet<String> = operations::list(spec)
         .into_iter()
         .filter_map(|(_, _, operation)| operation.operation_id.clone())
         .collect();
+    let mut seen: HashSet<String> = HashSet::new();
     operations::for_each_mut(spec, |path, method, operation| {
-        if operation.operation_id.is_none() {
-            let base = derive(method, path);
-            let mut name = base.clone();
-            let mut n = 2;
-            while taken.contains(&name) {
-                name = format!("{base}_{n}");
-                n += 1;
-            }
-            taken.insert(name.clone());
-            operation.operation_id = Some(name);
+        let base = match &operation.operation_id {
+            Some(id) if seen.insert(id.clone()) => return,
+            Some(id) => id.clone(),
+            None => derive(method, path),
+        };
+        let mut name = base.clone();
+        let mut n = 2;
+        while taken.contains(&name) {
+            name = format!("{base}_{n}");
+            n += 1;
         }
+        if operation.operation_id.is_some() {
+            warnings.push(Warning::new(
+                operations::display_name(method, path),
+                format!("its operationId `{base}` is an earlier operation's too; this one is generated as `{name}`"),
+            ));
+        }
+        taken.insert(name.clone());
+        seen.insert(name.clone());
+        operation.operation_id = Some(name);
     });
 }
 
@@ -81,7 +95,7 @@ mod tests {
 
     fn ids(yaml: &str) -> Vec<String> {
         let mut spec = parse(Path::new("t.yaml"), yaml).unwrap();
-        fill_missing(&mut spec);
+        fill_missing(&mut spec, &mut Vec::new());
         operations::list(&spec)
             .into_iter()
             .map(|(_, _, op)| op.operation_id.clone().unwrap())
@@ -132,6 +146,28 @@ mod tests {
         assert_eq!(
             ids(&yaml),
             ["get_a_b", "get_a_b_2", "get_a_b_3", "get_a_b_4"]
+        );
+    }
+
+    #[test]
+    fn a_shared_id_is_numbered_from_the_second_operation_on() {
+        let yaml = format!(
+            "{HEAD}paths:\n  /a:\n    get: {{operationId: list, responses: {{'200': {{description: ok}}}}}}\n  /b:\n    get: {{operationId: list, responses: {{'200': {{description: ok}}}}}}\n  /c:\n    get: {{operationId: list_2, responses: {{'200': {{description: ok}}}}}}\n"
+        );
+        let mut spec = parse(Path::new("t.yaml"), &yaml).unwrap();
+        let mut warnings = Vec::new();
+        fill_missing(&mut spec, &mut warnings);
+        let ids: Vec<&str> = operations::list(&spec)
+            .into_iter()
+            .filter_map(|(_, _, op)| op.operation_id.as_deref())
+            .collect();
+        assert_eq!(ids, ["list", "list_3", "list_2"]);
+        assert_eq!(
+            warnings,
+            [Warning::new(
+                "GET /b",
+                "its operationId `list` is an earlier operation's too; this one is generated as `list_3`"
+            )]
         );
     }
 
