@@ -488,3 +488,77 @@ proptest! {
         prop_assert_eq!(decode_any(Decoder::new(), body.as_bytes(), &cut_points(&cuts, body.len()), finish), whole);
     }
 }
+
+/// Decodes `body` in strict mode (stopping at the first error, as the AI SDK's message reader
+/// does), in one push or byte by byte; returns the events and the error, if one came.
+fn decode_strict(body: &[u8], byte_by_byte: bool) -> (Vec<AgentEvent>, Option<String>) {
+    let mut decoder = Decoder::new().strict(true);
+    let mut events = Vec::new();
+    let mut error = None;
+    let pieces: Vec<&[u8]> = if byte_by_byte {
+        body.chunks(1).collect()
+    } else {
+        vec![body]
+    };
+    let mut take = |decoder: &mut Decoder| {
+        while let Some(event) = decoder.next_event() {
+            match event {
+                Ok(event) => events.push(event),
+                Err(e) => error = Some(e.to_string()),
+            }
+        }
+    };
+    for piece in pieces {
+        decoder.push(piece);
+        take(&mut decoder);
+    }
+    decoder.finish();
+    take(&mut decoder);
+    (events, error)
+}
+
+#[test]
+fn edge_cases_decode_as_the_ai_sdk_reads_them() {
+    let fixture = fixture_json("ui-message-stream-edge-cases.json");
+    for (name, case) in fixture["cases"].as_object().unwrap() {
+        let body = case["body"].as_str().unwrap().as_bytes();
+        let sdk_errors = case["errors"].as_array().unwrap();
+        let sdk_chunks = case["chunks"].as_array().unwrap();
+        for byte_by_byte in [false, true] {
+            let (events, error) = decode_strict(body, byte_by_byte);
+            let ours: Vec<Value> = events.iter().map(ui_chunk).collect();
+            // Where the SDK's reader failed, it had parsed the chunk it failed on.
+            let upto = if sdk_errors.is_empty() {
+                sdk_chunks.len()
+            } else {
+                ours.len()
+            };
+            assert_eq!(ours, sdk_chunks[..upto], "{name}: chunks");
+            let mut transcript = Transcript::new();
+            events.iter().for_each(|e| transcript.apply(e));
+            assert_eq!(
+                transcript.to_ui_message(),
+                case["message"],
+                "{name}: message"
+            );
+            match (sdk_errors.first(), &error) {
+                (Some(theirs), Some(ours)) => {
+                    let id = theirs.as_str().unwrap().split('"').nth(1).unwrap();
+                    assert!(
+                        ours.contains("for missing part") && ours.contains(id),
+                        "{name}: {ours}"
+                    );
+                }
+                (None, Some(ours)) => assert!(
+                    name.starts_with("unterminated") && ours.contains("ended inside the event"),
+                    "{name}: {ours}"
+                ),
+                (theirs, ours) => assert_eq!(
+                    theirs.is_some(),
+                    ours.is_some(),
+                    "{name}: {theirs:?} {ours:?}"
+                ),
+            }
+        }
+    }
+}

@@ -491,6 +491,11 @@ impl Decoder {
                 open(&mut self.open_text, id);
                 None
             }
+            AgentEvent::ResetStep => {
+                self.open_text.clear();
+                self.open_reasoning.clear();
+                None
+            }
             AgentEvent::ReasoningStart { id } => {
                 open(&mut self.open_reasoning, id);
                 None

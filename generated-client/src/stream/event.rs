@@ -25,6 +25,20 @@ pub enum AgentEvent {
     StartStep,
     /// A step ends (`finish-step`; v4 `e`).
     FinishStep,
+    /// The current step is discarded: the parts since its start go (`reset-step`, AI SDK 7).
+    ResetStep,
+    /// A provider-specific part (`custom`, AI SDK 7).
+    Custom {
+        /// What it is, e.g. `openai.compaction`.
+        kind: String,
+    },
+    /// A file the model produced while reasoning (`reasoning-file`, AI SDK 7).
+    ReasoningFile {
+        /// Where it is (possibly a `data:` URL).
+        url: String,
+        /// Its media type.
+        media_type: String,
+    },
     /// A text part begins.
     TextStart {
         /// The part's id.
@@ -226,6 +240,11 @@ impl AgentEvent {
             }
             AgentEvent::StartStep => json!({ "type": "start-step" }),
             AgentEvent::FinishStep => json!({ "type": "finish-step" }),
+            AgentEvent::ResetStep => json!({ "type": "reset-step" }),
+            AgentEvent::Custom { kind } => json!({ "type": "custom", "kind": kind }),
+            AgentEvent::ReasoningFile { url, media_type } => {
+                json!({ "type": "reasoning-file", "url": url, "mediaType": media_type })
+            }
             AgentEvent::TextStart { id } => json!({ "type": "text-start", "id": id }),
             AgentEvent::TextDelta { id, delta } => {
                 json!({ "type": "text-delta", "id": id, "delta": delta })
@@ -464,6 +483,12 @@ struct Chunk<'a> {
     filename: Option<Cow<'a, str>>,
     #[serde(borrow)]
     input: Option<&'a RawValue>,
+    /// AI SDK 6's name for a `tool-input-error`'s input.
+    #[serde(borrow)]
+    raw_input: Option<&'a RawValue>,
+    /// A `custom` chunk's kind.
+    #[serde(rename = "kind", borrow)]
+    custom_kind: Option<Cow<'a, str>>,
     #[serde(borrow)]
     output: Option<&'a RawValue>,
     #[serde(borrow)]
@@ -509,6 +534,14 @@ fn typed(chunk: Chunk<'_>) -> Option<AgentEvent> {
         },
         "start-step" => AgentEvent::StartStep,
         "finish-step" => AgentEvent::FinishStep,
+        "reset-step" => AgentEvent::ResetStep,
+        "custom" => AgentEvent::Custom {
+            kind: owned(chunk.custom_kind)?,
+        },
+        "reasoning-file" => AgentEvent::ReasoningFile {
+            url: owned(chunk.url)?,
+            media_type: owned(chunk.media_type)?,
+        },
         "text-start" => AgentEvent::TextStart { id: id()? },
         "text-delta" => AgentEvent::TextDelta {
             id: id()?,
@@ -537,7 +570,7 @@ fn typed(chunk: Chunk<'_>) -> Option<AgentEvent> {
         "tool-input-error" => AgentEvent::ToolInputError {
             tool_call_id: call()?,
             tool_name: owned(chunk.tool_name)?,
-            input: value(chunk.input),
+            input: value(chunk.input.or(chunk.raw_input)),
             error_text: owned(chunk.error_text)?,
         },
         "tool-output-available" => AgentEvent::ToolOutputAvailable {
@@ -1060,6 +1093,42 @@ mod tests {
                 delta: deep.clone(),
             });
             let _ = transcript.to_ui_message();
+        }
+    }
+
+    #[test]
+    fn ai_sdk_7_chunks_and_the_ai_sdk_6_spelling() {
+        assert_eq!(
+            from_ui_chunk(br#"{"type":"reset-step"}"#).unwrap(),
+            AgentEvent::ResetStep
+        );
+        assert_eq!(
+            from_ui_chunk(br#"{"type":"custom","kind":"openai.compaction"}"#).unwrap(),
+            AgentEvent::Custom {
+                kind: "openai.compaction".into()
+            }
+        );
+        assert_eq!(
+            from_ui_chunk(br#"{"type":"reasoning-file","url":"data:image/png;base64,AA==","mediaType":"image/png"}"#).unwrap(),
+            AgentEvent::ReasoningFile {
+                url: "data:image/png;base64,AA==".into(),
+                media_type: "image/png".into()
+            }
+        );
+        for field in ["input", "rawInput"] {
+            let chunk = format!(
+                r#"{{"type":"tool-input-error","toolCallId":"c","toolName":"t","{field}":"{{bad","errorText":"no"}}"#
+            );
+            assert_eq!(
+                from_ui_chunk(chunk.as_bytes()).unwrap(),
+                AgentEvent::ToolInputError {
+                    tool_call_id: "c".into(),
+                    tool_name: "t".into(),
+                    input: json!("{bad").into(),
+                    error_text: "no".into()
+                },
+                "{field}"
+            );
         }
     }
 }

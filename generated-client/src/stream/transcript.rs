@@ -120,6 +120,18 @@ pub enum Part {
         /// Its file name.
         filename: Option<String>,
     },
+    /// A provider-specific part.
+    Custom {
+        /// What it is.
+        kind: String,
+    },
+    /// A file the model produced while reasoning.
+    ReasoningFile {
+        /// Its media type.
+        media_type: String,
+        /// Where it is.
+        url: String,
+    },
     /// A file.
     File {
         /// Its media type.
@@ -211,6 +223,24 @@ impl Transcript {
                 self.parts.push(Part::StepStart);
             }
             AgentEvent::FinishStep => self.close_unnamed(),
+            AgentEvent::ResetStep => {
+                // As the AI SDK: the parts since the step's start go, and no part stays open.
+                let step = self
+                    .parts
+                    .iter()
+                    .rposition(|p| matches!(p, Part::StepStart))
+                    .map_or(0, |i| i + 1);
+                self.parts.truncate(step);
+                self.open_text.clear();
+                self.open_reasoning.clear();
+            }
+            AgentEvent::Custom { kind } => self.parts.push(Part::Custom { kind: kind.clone() }),
+            AgentEvent::ReasoningFile { url, media_type } => {
+                self.parts.push(Part::ReasoningFile {
+                    media_type: media_type.clone(),
+                    url: url.clone(),
+                });
+            }
             AgentEvent::TextStart { id } => self.open(id, false),
             AgentEvent::TextDelta { id, delta } => self.append(id, delta, false),
             AgentEvent::TextEnd { id } => self.close(id, false),
@@ -468,11 +498,13 @@ impl Transcript {
         }
     }
 
+    /// Merges metadata deeply, as the AI SDK's `mergeObjects`: objects merge key by key, at
+    /// any depth; anything else (arrays, `null`) replaces.
     fn merge_metadata(&mut self, metadata: Option<Value>) {
         let Some(metadata) = metadata else { return };
-        match (&mut self.metadata, metadata) {
-            (Some(Value::Object(current)), Value::Object(new)) => current.extend(new),
-            (slot, new) => *slot = Some(new),
+        match &mut self.metadata {
+            Some(current) => merge_objects(current, metadata),
+            slot => *slot = Some(metadata),
         }
     }
 
@@ -485,6 +517,25 @@ impl Transcript {
             message["metadata"] = metadata.clone();
         }
         message
+    }
+}
+
+/// `base` with `new` merged into it. Parsed values are at most 128 deep, so is the recursion.
+fn merge_objects(base: &mut Value, new: Value) {
+    match (base, new) {
+        (Value::Object(base), Value::Object(new)) => {
+            for (key, value) in new {
+                match base.get_mut(&key) {
+                    Some(slot @ Value::Object(_)) if value.is_object() => {
+                        merge_objects(slot, value)
+                    }
+                    _ => {
+                        base.insert(key, value);
+                    }
+                }
+            }
+        }
+        (base, new) => *base = new,
     }
 }
 
@@ -551,6 +602,10 @@ fn part_json(part: &Part) -> Value {
         }
         Part::File { media_type, url } => {
             json!({ "type": "file", "mediaType": media_type, "url": url })
+        }
+        Part::Custom { kind } => json!({ "type": "custom", "kind": kind }),
+        Part::ReasoningFile { media_type, url } => {
+            json!({ "type": "reasoning-file", "mediaType": media_type, "url": url })
         }
     }
 }
