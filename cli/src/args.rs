@@ -76,6 +76,12 @@ pub enum Command {
     /// v1 agent sessions (deprecated by Mintlify): run with a live stream, read, list.
     #[command(subcommand)]
     Session(SessionCommand),
+    /// Print a shell completion script, e.g. `mintlify-agent completions bash > ~/.local/share/bash-completion/completions/mintlify-agent`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 /// `job …`

@@ -2,6 +2,7 @@
 
 mod args;
 mod commands;
+mod completions;
 mod input;
 mod outcome;
 mod output;
@@ -74,6 +75,9 @@ fn not_utf8(value: Option<OsString>) -> bool {
 }
 
 async fn run(cli: Cli, progress: Tracker) -> Result<(), Failure> {
+    if let Command::Completions { shell } = cli.command {
+        return completions::print(shell);
+    }
     let printer = Printer::new(cli.global.json);
     // Kept alive for the whole command: a `--fake` server stops when dropped.
     let (client, _server, pace) = connect(&cli.global, printer).await?;
@@ -87,6 +91,7 @@ async fn run(cli: Cli, progress: Tracker) -> Result<(), Failure> {
     match cli.command {
         Command::Job(command) => commands::job(&context, command).await,
         Command::Session(command) => commands::session(&context, command).await,
+        Command::Completions { shell } => completions::print(shell),
     }
 }
 

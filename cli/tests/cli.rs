@@ -910,3 +910,26 @@ async fn plain_http_off_loopback_must_be_allowed() {
     }
     assert_eq!(server.requests().len(), 2);
 }
+
+/// `completions SHELL` prints a script for each shell, naming the binary; no key needed.
+#[tokio::test(flavor = "multi_thread")]
+async fn completions_for_every_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_mintlify-agent"));
+        cmd.args(["completions", shell])
+            .env_remove("MINTLIFY_API_KEY")
+            .env_remove("MINTLIFY_PROJECT_ID");
+        let output = run(cmd).await;
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{shell}: {}",
+            stderr(&output)
+        );
+        let script = stdout(&output);
+        assert!(
+            script.len() > 200 && script.contains("mintlify-agent") && script.contains("session"),
+            "{shell}: {script}"
+        );
+    }
+}
