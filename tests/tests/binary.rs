@@ -20,18 +20,9 @@ async fn a_library_server_listens_on_loopback_only() {
 
 #[tokio::test]
 async fn the_binary_prints_its_url_and_key_and_serves() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mintlify-agent-testkit"))
-        .args(["--port", "0", "--key", "mint_from_the_command_line"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    let base_url = first
-        .strip_prefix("Mintlify agent test server listening on ")
-        .unwrap()
-        .to_owned();
-    assert!(base_url.starts_with("http://127.0.0.1:"), "{first}");
+    let (mut child, base_url, mut lines) =
+        start_binary(&["--port", "0", "--key", "mint_from_the_command_line"]);
+    assert!(base_url.starts_with("http://127.0.0.1:"), "{base_url}");
     let printed: Vec<String> = lines.by_ref().take(3).map(Result::unwrap).collect();
     assert_eq!(printed[0], format!("  MINTLIFY_BASE_URL={base_url}"));
     assert_eq!(printed[1], "  MINTLIFY_API_KEY=mint_from_the_command_line");
@@ -51,17 +42,7 @@ async fn the_binary_prints_its_url_and_key_and_serves() {
 
 #[tokio::test]
 async fn the_binary_takes_a_rate_limit_and_a_job_duration_and_reports_stats() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mintlify-agent-testkit"))
-        .args(["--rate-limit", "1", "--job-seconds", "0"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    let base_url = first
-        .strip_prefix("Mintlify agent test server listening on ")
-        .unwrap()
-        .to_owned();
+    let (mut child, base_url, _lines) = start_binary(&["--rate-limit", "1", "--job-seconds", "0"]);
     let http = reqwest::Client::new();
     let create = || {
         http.post(format!("{base_url}/v2/agent/testkit-project/job"))
@@ -137,4 +118,26 @@ async fn the_binary_keeps_serving_when_its_output_is_closed() {
     assert!(child.try_wait().unwrap().is_none(), "the server died");
     child.kill().unwrap();
     child.wait().unwrap();
+}
+
+/// The server binary with `args`, its base URL from the banner's first line, and the rest.
+fn start_binary(
+    args: &[&str],
+) -> (
+    std::process::Child,
+    String,
+    std::io::Lines<BufReader<std::process::ChildStdout>>,
+) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mintlify-agent-testkit"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let base_url = first
+        .strip_prefix("Mintlify agent test server listening on ")
+        .unwrap()
+        .to_owned();
+    (child, base_url, lines)
 }
