@@ -59,6 +59,7 @@ fn json(output: &Output) -> Value {
         .unwrap_or_else(|e| panic!("{e}: {}", stdout(output)))
 }
 
+#[cfg(feature = "fake")]
 #[tokio::test(flavor = "multi_thread")]
 async fn fake_mode_needs_no_key() {
     let mut command = Command::new(env!("CARGO_BIN_EXE_mintlify-agent"));
@@ -932,4 +933,22 @@ async fn completions_for_every_shell() {
             "{shell}: {script}"
         );
     }
+}
+
+/// Built without the `fake` feature, `--fake` says so instead of starting a server it lacks
+/// (`cargo test -p mintlify-agent-cli --no-default-features`).
+#[cfg(not(feature = "fake"))]
+#[tokio::test(flavor = "multi_thread")]
+async fn fake_mode_without_the_feature_says_so() {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_mintlify-agent"));
+    command
+        .args(["--fake", "job", "create", "x"])
+        .env_remove("MINTLIFY_API_KEY");
+    let output = run(command).await;
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("built without the `fake` feature"),
+        "{}",
+        stderr(&output)
+    );
 }
