@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use common::client_for;
 use futures::StreamExt;
-use mintlify_agent::stream::{AgentEvent, Protocol, ToolState};
+use mintlify_agent::stream::{AgentEvent, Protocol, ToolState, Transcript};
 use mintlify_agent::v1::types::{CreateJobRequest, HaltReason, Message, MessageRole};
 use mintlify_agent::{Error, WaitOptions};
 use mintlify_agent_testkit::{
@@ -109,17 +109,31 @@ async fn the_data_stream_and_plain_text_build_the_same_text() {
         .unwrap();
     assert_eq!(run.protocol(), None, "text/plain alone does not tell");
     let first = run.next().await.unwrap().unwrap();
-    assert!(matches!(first, AgentEvent::TextDelta { .. }), "{first:?}");
+    assert!(
+        matches!(first, AgentEvent::Start { .. }),
+        "framed as the AI SDK frames text: {first:?}"
+    );
     assert_eq!(
         run.protocol(),
         Some(Protocol::Text),
         "sniffed from the first bytes"
     );
-    let rest = run.collect().await.unwrap();
-    let AgentEvent::TextDelta { delta, .. } = first else {
-        unreachable!()
+    let mut rest = Transcript::new();
+    rest.apply(&first);
+    let rest = {
+        let mut run = run;
+        while let Some(event) = run.next().await {
+            rest.apply(&event.unwrap());
+        }
+        rest
     };
-    assert_eq!(format!("{delta}{}", rest.text()), reference.text());
+    assert_eq!(rest.text(), reference.text());
+    assert_eq!(
+        rest.parts.len(),
+        2,
+        "one step, one text part: {:?}",
+        rest.parts
+    );
 }
 
 #[tokio::test]

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use mintlify_agent::stream::{AgentEvent, Decoder, Protocol, Transcript};
+use mintlify_agent::stream::{AgentEvent, Decoder, Part, Protocol, Transcript};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -247,7 +247,9 @@ fn decode_any(
             let _ = event.to_ui_chunk();
         }
         match event {
-            Ok(AgentEvent::TextDelta { id, delta }) if id.is_empty() => text.push_str(&delta),
+            Ok(AgentEvent::TextDelta { id, delta }) if id.is_empty() || id == "text-1" => {
+                text.push_str(&delta)
+            }
             other => {
                 if !text.is_empty() {
                     out.push(format!("text {:?}", std::mem::take(text)));
@@ -560,5 +562,108 @@ fn edge_cases_decode_as_the_ai_sdk_reads_them() {
                 ),
             }
         }
+    }
+}
+
+/// Decodes `body` (sniffed) in one push or byte by byte, dropping nothing: errors fail.
+fn decode_pieces(body: &[u8], byte_by_byte: bool) -> Vec<AgentEvent> {
+    let cuts: Vec<usize> = if byte_by_byte {
+        (1..body.len()).collect()
+    } else {
+        Vec::new()
+    };
+    decode(body, &cuts)
+}
+
+/// The transcript as AI SDK 4's chat client shapes its message (the parts this run has).
+fn v4_message(transcript: &Transcript) -> Value {
+    let mut reasoning = String::new();
+    let parts: Vec<Value> = transcript
+        .parts
+        .iter()
+        .map(|part| match part {
+            Part::StepStart => json!({ "type": "step-start" }),
+            Part::Text { text, .. } => json!({ "type": "text", "text": text }),
+            Part::Reasoning {
+                text,
+                signature,
+                redacted,
+                ..
+            } => {
+                reasoning.push_str(text);
+                let mut details = Vec::new();
+                if !text.is_empty() {
+                    let mut detail = json!({ "type": "text", "text": text });
+                    if let Some(signature) = signature {
+                        detail["signature"] = json!(signature);
+                    }
+                    details.push(detail);
+                }
+                details.extend(
+                    redacted
+                        .iter()
+                        .map(|data| json!({ "type": "redacted", "data": data })),
+                );
+                json!({ "type": "reasoning", "reasoning": text, "details": details })
+            }
+            other => panic!("not in the fixture: {other:?}"),
+        })
+        .collect();
+    let mut message = json!({
+        "id": transcript.message_id, "role": "assistant", "content": transcript.text(), "parts": parts
+    });
+    if !transcript.annotations.is_empty() {
+        message["annotations"] = json!(transcript.annotations);
+    }
+    if !reasoning.is_empty() {
+        message["reasoning"] = json!(reasoning);
+    }
+    message
+}
+
+#[test]
+fn data_stream_edge_cases_build_what_ai_sdk_4_builds() {
+    let fixture = fixture_json("data-stream-edge-cases.json");
+    for (name, case) in fixture["cases"].as_object().unwrap() {
+        let body = case["body"].as_str().unwrap().as_bytes();
+        for byte_by_byte in [false, true] {
+            let mut transcript = Transcript::new();
+            decode_pieces(body, byte_by_byte)
+                .iter()
+                .for_each(|e| transcript.apply(e));
+            assert_eq!(v4_message(&transcript), case["message"], "{name}");
+        }
+    }
+}
+
+#[test]
+fn plain_text_is_framed_as_text_stream_chat_transport_frames_it() {
+    let fixture = fixture_json("text-stream.json");
+    let body = fixture["body"].as_str().unwrap().as_bytes();
+    for byte_by_byte in [false, true] {
+        let events = decode_pieces(body, byte_by_byte);
+        // The SDK read the body in one piece: join the deltas to compare.
+        let mut chunks: Vec<Value> = Vec::new();
+        for chunk in events.iter().map(ui_chunk) {
+            match chunks.last_mut() {
+                Some(last) if last["type"] == "text-delta" && chunk["type"] == "text-delta" => {
+                    let joined = format!(
+                        "{}{}",
+                        last["delta"].as_str().unwrap(),
+                        chunk["delta"].as_str().unwrap()
+                    );
+                    last["delta"] = json!(joined);
+                }
+                _ => chunks.push(chunk),
+            }
+        }
+        assert_eq!(
+            json!(chunks),
+            fixture["chunks"],
+            "byte by byte: {byte_by_byte}"
+        );
+        let mut transcript = Transcript::new();
+        events.iter().for_each(|e| transcript.apply(e));
+        assert_eq!(transcript.to_ui_message(), fixture["message"]);
     }
 }

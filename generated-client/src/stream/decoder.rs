@@ -21,7 +21,10 @@
 //!   plus the last push, plus one SSE event's data (at most `N`). Bytes pushed while a too long
 //!   line is skipped are dropped at once.
 //! - Plain text has no lines, so no limit applies: every [`Decoder::next_event`] hands out all
-//!   the text pushed so far, keeping at most the 3 bytes of an incomplete character.
+//!   the text pushed so far, keeping at most the 3 bytes of an incomplete character. It is
+//!   framed as the AI SDK's `TextStreamChatTransport` frames it: `Start`, `StartStep`,
+//!   `TextStart` (id `text-1`), the deltas, and after [`Decoder::finish`] `TextEnd`,
+//!   `FinishStep`, `Finish`.
 //! - The protocol, when the headers do not say, is decided from at most the first 512 bytes
 //!   after a UTF-8 byte order mark (the first line, cut there): until then they are held.
 //! - A UI message stream event cut off by the end of the body (no blank line after it) is
@@ -41,6 +44,9 @@ use super::{Protocol, StreamError};
 
 /// How many bytes to look at, when no line has ended yet, before deciding the protocol.
 const SNIFF_LIMIT: usize = 512;
+
+/// The id of plain text's one text part, as the AI SDK's TextStreamChatTransport names it.
+const TEXT_ID: &str = "text-1";
 
 /// The default for [`Decoder::max_event_bytes`]: 16 MiB.
 pub const DEFAULT_MAX_EVENT_BYTES: usize = 16 << 20;
@@ -89,7 +95,10 @@ pub struct Decoder {
     sse_discard: bool,
     /// Where the SSE event being read started: (offset, line).
     sse_start: (u64, u64),
-    /// Whether a data stream start-step was seen (the first one also starts the message).
+    /// The message id of the last data stream step (`None` before the first step; a step
+    /// with a new id starts the message again, as AI SDK 4 takes the last step's id).
+    /// Plain text: whether the opening chunks were given.
+    step_message_id: Option<Option<String>>,
     started: bool,
     /// `data: [DONE]` was read.
     done: bool,
@@ -127,6 +136,7 @@ impl Default for Decoder {
             sse_has_data: false,
             sse_discard: false,
             sse_start: (0, 0),
+            step_message_id: None,
             started: false,
             done: false,
             finished: false,
@@ -271,7 +281,33 @@ impl Decoder {
                 self.protocol = Some(sniff(&self.buffer[self.start..], self.finished)?);
             }
             if self.protocol == Some(Protocol::Text) {
-                return self.next_text();
+                // Framed as the AI SDK's TextStreamChatTransport frames text: one text part.
+                if !std::mem::replace(&mut self.started, true) {
+                    self.queue.extend([
+                        Ok(AgentEvent::Start {
+                            message_id: None,
+                            metadata: None,
+                        }),
+                        Ok(AgentEvent::StartStep),
+                        Ok(AgentEvent::TextStart { id: TEXT_ID.into() }),
+                    ]);
+                    continue;
+                }
+                if let Some(event) = self.next_text() {
+                    return Some(event);
+                }
+                if self.finished && !std::mem::replace(&mut self.flushed, true) {
+                    self.queue.extend([
+                        Ok(AgentEvent::TextEnd { id: TEXT_ID.into() }),
+                        Ok(AgentEvent::FinishStep),
+                        Ok(AgentEvent::Finish {
+                            finish_reason: None,
+                            metadata: None,
+                        }),
+                    ]);
+                    continue;
+                }
+                return None;
             }
             match self.next_line() {
                 Some(Line::Complete(from, to)) => {
@@ -574,13 +610,16 @@ impl Decoder {
             return Some(Err(StreamError::InvalidLine { offset, line, text }));
         }
         let code = bytes[0];
-        let first_step = code == b'f' && !self.started;
-        self.started |= code == b'f';
         // The whole line is kept only for parts this client does not know.
         let raw = String::from_utf8_lossy(bytes);
         let mut events = Events(&mut self.queue);
-        if let Err(source) = from_data_stream_part(code, &bytes[2..], &raw, first_step, &mut events)
-        {
+        if let Err(source) = from_data_stream_part(
+            code,
+            &bytes[2..],
+            &raw,
+            &mut self.step_message_id,
+            &mut events,
+        ) {
             return Some(Err(StreamError::Json {
                 offset,
                 line,
@@ -620,7 +659,7 @@ impl Decoder {
         }
         (!text.is_empty()).then(|| {
             Ok(AgentEvent::TextDelta {
-                id: String::new(),
+                id: TEXT_ID.into(),
                 delta: text,
             })
         })
@@ -798,22 +837,32 @@ mod tests {
             let events = decode(Some(Protocol::Text), &[&text[..at], &text[at..]]);
             joined.clear();
             for event in events {
-                let Ok(AgentEvent::TextDelta { delta, .. }) = event else {
-                    panic!("{event:?}")
-                };
-                joined.push_str(&delta);
+                if let Ok(AgentEvent::TextDelta { delta, .. }) = event {
+                    joined.push_str(&delta);
+                }
             }
             assert_eq!(joined, "Hé 🦀!", "split at {at}");
         }
         let broken = decode(Some(Protocol::Text), &[b"ok\xff", b"\xf0\x9f"]);
         assert_eq!(
-            broken[0],
+            broken[3],
             Ok(AgentEvent::TextDelta {
-                id: String::new(),
+                id: TEXT_ID.into(),
                 delta: "ok".into()
             })
         );
-        assert!(broken[1].is_err() && broken[2].is_err(), "{broken:?}");
+        assert!(broken[4].is_err() && broken[5].is_err(), "{broken:?}");
+        assert_eq!(
+            broken[6..],
+            [
+                Ok(AgentEvent::TextEnd { id: TEXT_ID.into() }),
+                Ok(AgentEvent::FinishStep),
+                Ok(AgentEvent::Finish {
+                    finish_reason: None,
+                    metadata: None
+                })
+            ]
+        );
     }
 
     #[test]
@@ -840,7 +889,9 @@ mod tests {
         let mut out: Vec<String> = Vec::new();
         let mut text = String::new();
         let mut take = |event: Result<AgentEvent, StreamError>, out: &mut Vec<String>| match event {
-            Ok(AgentEvent::TextDelta { id, delta }) if id.is_empty() => text.push_str(&delta),
+            Ok(AgentEvent::TextDelta { id, delta }) if id.is_empty() || id == TEXT_ID => {
+                text.push_str(&delta)
+            }
             other => {
                 if !text.is_empty() {
                     out.push(format!("text {:?}", std::mem::take(&mut text)));

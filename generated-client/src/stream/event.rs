@@ -192,7 +192,12 @@ pub enum AgentEvent {
         /// Whether it is only for now (not kept in the message).
         transient: bool,
     },
-    /// Message metadata (`message-metadata`; v4 `8` annotations).
+    /// Message annotations (v4 `8`): AI SDK 4 appends them to the message's list.
+    Annotations {
+        /// The annotations of one part, in order.
+        annotations: Vec<RawJson>,
+    },
+    /// Message metadata (`message-metadata`).
     MessageMetadata {
         /// The metadata.
         metadata: RawJson,
@@ -356,6 +361,10 @@ impl AgentEvent {
             }
             AgentEvent::MessageMetadata { metadata } => {
                 json!({ "type": "message-metadata", "messageMetadata": metadata.to_value() })
+            }
+            AgentEvent::Annotations { annotations } => {
+                let annotations: Vec<Value> = annotations.iter().map(RawJson::to_value).collect();
+                json!({ "type": "message-annotations", "annotations": annotations })
             }
             AgentEvent::Error { error_text } => json!({ "type": "error", "errorText": error_text }),
             AgentEvent::Abort { reason } => json!({ "type": "abort", "reason": reason }),
@@ -675,14 +684,15 @@ struct DataItem<'a> {
     data: Option<&'a RawValue>,
 }
 
-/// Reads one AI SDK 4 data stream part (`code`, its JSON) into `out`. `first_step` tells whether
-/// a start-step part is the message's first, which also starts the message. `Err` only for JSON
+/// Reads one AI SDK 4 data stream part (`code`, its JSON) into `out`. `step_message_id` is the
+/// last start-step's message id (`None` before the first): a start-step part also starts the
+/// message when it is the first or brings a new id (AI SDK 4 keeps the last step's id). `Err` only for JSON
 /// that does not parse; a part of another shape is [`AgentEvent::Unknown`].
 pub(crate) fn from_data_stream_part(
     code: u8,
     json: &[u8],
     raw_line: &str,
-    first_step: bool,
+    step_message_id: &mut Option<Option<String>>,
     out: &mut impl Extend<AgentEvent>,
 ) -> Result<(), serde_json::Error> {
     let unknown = || AgentEvent::Unknown {
@@ -718,14 +728,11 @@ pub(crate) fn from_data_stream_part(
                 out.extend([unknown()]);
                 return Ok(());
             };
-            for item in items {
-                out.extend([if code == b'8' {
-                    AgentEvent::MessageMetadata {
-                        metadata: value(Some(item)),
-                    }
-                } else {
-                    data_item(item)
-                }]);
+            if code == b'8' {
+                let annotations = items.into_iter().map(RawJson::from).collect();
+                out.extend([AgentEvent::Annotations { annotations }]);
+            } else {
+                out.extend(items.into_iter().map(data_item));
             }
         }
         b'9' | b'a' | b'b' | b'c' | b'd' | b'e' | b'f' | b'h' | b'i' | b'j' | b'k' => {
@@ -736,11 +743,19 @@ pub(crate) fn from_data_stream_part(
                 out.extend([unknown()]);
                 return Ok(());
             };
-            if code == b'f' && first_step {
-                out.extend([AgentEvent::Start {
-                    message_id: owned(part.message_id.clone()),
-                    metadata: None,
-                }]);
+            if code == b'f' {
+                let id = owned(part.message_id.clone());
+                let new = match step_message_id {
+                    None => true,
+                    Some(last) => id.is_some() && *last != id,
+                };
+                if new {
+                    out.extend([AgentEvent::Start {
+                        message_id: id.clone(),
+                        metadata: None,
+                    }]);
+                    *step_message_id = Some(id);
+                }
             }
             out.extend([typed_part(code, part).unwrap_or_else(unknown)]);
         }
@@ -882,8 +897,15 @@ mod tests {
     fn every_data_stream_code_maps() {
         let part = |code: u8, value: Value, first: bool| {
             let mut out = Vec::new();
-            from_data_stream_part(code, value.to_string().as_bytes(), "raw", first, &mut out)
-                .unwrap();
+            let mut last = (!first).then(|| Some("m".to_owned()));
+            from_data_stream_part(
+                code,
+                value.to_string().as_bytes(),
+                "raw",
+                &mut last,
+                &mut out,
+            )
+            .unwrap();
             out
         };
         assert_eq!(
@@ -929,8 +951,8 @@ mod tests {
         );
         assert_eq!(
             part(b'8', json!([{ "a": 1 }]), false),
-            [AgentEvent::MessageMetadata {
-                metadata: json!({ "a": 1 }).into()
+            [AgentEvent::Annotations {
+                annotations: vec![json!({ "a": 1 }).into()]
             }]
         );
         assert_eq!(
@@ -1044,7 +1066,20 @@ mod tests {
             "no tool name"
         );
         let mut out = Vec::new();
-        assert!(from_data_stream_part(b'0', b"\"unterminated", "raw", false, &mut out).is_err());
+        assert!(
+            from_data_stream_part(b'0', b"\"unterminated", "raw", &mut None, &mut out).is_err()
+        );
+        assert_eq!(
+            part(b'f', json!({ "messageId": "m2" }), false),
+            [
+                AgentEvent::Start {
+                    message_id: Some("m2".into()),
+                    metadata: None
+                },
+                AgentEvent::StartStep
+            ],
+            "a step with a new message id"
+        );
     }
 
     #[test]
@@ -1073,12 +1108,18 @@ mod tests {
                 b'9',
                 format!(r#"{{"toolCallId":"c","toolName":"t","args":{deep}}}"#).as_bytes(),
                 "raw",
-                false,
+                &mut None,
                 &mut out,
             )
             .unwrap();
-            from_data_stream_part(b'2', format!("[{deep}]").as_bytes(), "raw", false, &mut out)
-                .unwrap();
+            from_data_stream_part(
+                b'2',
+                format!("[{deep}]").as_bytes(),
+                "raw",
+                &mut None,
+                &mut out,
+            )
+            .unwrap();
             let raw = RawJson::from(&*RawValue::from_string(deep.clone()).unwrap());
             assert_eq!(raw.to_value().is_null(), depth >= 128, "{depth}");
             assert_eq!(raw.parse::<Value>().is_err(), depth >= 128, "{depth}");

@@ -88,6 +88,10 @@ pub enum Part {
         text: String,
         /// Whether it is complete.
         state: PartState,
+        /// Its signature (v4 `j`; the last one, when several came).
+        signature: Option<String>,
+        /// Redacted reasoning, opaque (v4 `i`), in order.
+        redacted: Vec<String>,
     },
     /// A tool call.
     Tool(ToolCall),
@@ -150,6 +154,8 @@ pub struct Transcript {
     pub parts: Vec<Part>,
     /// Its metadata, merged as it arrived.
     pub metadata: Option<Value>,
+    /// Its annotations (AI SDK 4 data stream `8` parts), in order.
+    pub annotations: Vec<Value>,
     /// Why it ended (`stop`, `error`, …), once it did.
     pub finish_reason: Option<String>,
     /// Errors the run reported (`error` events).
@@ -247,7 +253,31 @@ impl Transcript {
             AgentEvent::ReasoningStart { id } => self.open(id, true),
             AgentEvent::ReasoningDelta { id, delta } => self.append(id, delta, true),
             AgentEvent::ReasoningEnd { id } => self.close(id, true),
-            AgentEvent::RedactedReasoning { .. } | AgentEvent::ReasoningSignature { .. } => {}
+            AgentEvent::RedactedReasoning { data } => {
+                // As AI SDK 4: on the open reasoning part, or a new one.
+                let index = match self.open_reasoning.get("") {
+                    Some(index) => *index,
+                    None => {
+                        self.open("", true);
+                        self.parts.len() - 1
+                    }
+                };
+                if let Some(Part::Reasoning { redacted, .. }) = self.parts.get_mut(index) {
+                    redacted.push(data.clone());
+                }
+            }
+            AgentEvent::ReasoningSignature { signature } => {
+                if let Some(index) = self.open_reasoning.get("")
+                    && let Some(Part::Reasoning {
+                        signature: slot, ..
+                    }) = self.parts.get_mut(*index)
+                {
+                    *slot = Some(signature.clone());
+                }
+            }
+            AgentEvent::Annotations { annotations } => self
+                .annotations
+                .extend(annotations.iter().map(RawJson::to_value)),
             AgentEvent::ToolInputStart {
                 tool_call_id,
                 tool_name,
@@ -401,6 +431,8 @@ impl Transcript {
                 id: id.to_owned(),
                 text: String::new(),
                 state: PartState::Streaming,
+                signature: None,
+                redacted: Vec::new(),
             }
         } else {
             Part::Text {
@@ -552,7 +584,9 @@ fn part_json(part: &Part) -> Value {
         Part::Text { text, state: s } => {
             json!({ "type": "text", "text": text, "state": state(*s) })
         }
-        Part::Reasoning { id, text, state: s } => {
+        Part::Reasoning {
+            id, text, state: s, ..
+        } => {
             json!({ "type": "reasoning", "id": id, "text": text, "state": state(*s) })
         }
         Part::Tool(call) => {
