@@ -150,7 +150,7 @@ async fn connect(
             let warning = "warning: --allow-insecure-http: the API key goes to the server in \
                            clear text over plain http";
             if printer.json {
-                sink::err_line(&serde_json::json!({ "warning": warning }).to_string());
+                sink::err_line(&terminal::json(&serde_json::json!({ "warning": warning })));
             } else {
                 printer.note(warning);
             }

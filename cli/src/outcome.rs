@@ -83,7 +83,7 @@ impl Failure {
                 object["hint"] = Value::String(hint);
                 object["resume"] = json!(progress.resume_command());
             }
-            err_line(&json!({ "error": object }).to_string());
+            err_line(&crate::terminal::json(&json!({ "error": object })));
         } else {
             match (&self, hint) {
                 (Failure::Interrupted, Some(hint)) => {

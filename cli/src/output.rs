@@ -36,7 +36,7 @@ impl Printer {
 
     /// One JSON object as a line.
     pub fn json_line(&self, value: &Value) -> Result<(), Failure> {
-        out_line(&value.to_string())
+        out_line(&crate::terminal::json(value))
     }
 
     /// A line for people, with control characters shown rather than obeyed.

@@ -24,6 +24,26 @@ pub fn clean(raw: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `value` as one line of JSON that a terminal shows rather than obeys: serde_json escapes
+/// C0 characters, and this also escapes DEL, C1 and the bidi controls (`\u009b`), which it
+/// writes raw. They can only occur inside strings, where the escape means the same.
+pub fn json(value: &serde_json::Value) -> String {
+    let text = value.to_string();
+    if !text.chars().any(acts_on_terminal) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if acts_on_terminal(c) {
+            // All of them are in the Basic Multilingual Plane: one \u escape each.
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Whether a terminal may act on `c` instead of showing it (newline and tab are text).
 fn acts_on_terminal(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t')
@@ -37,7 +57,26 @@ mod tests {
 
     use super::*;
 
+    #[test]
+    fn json_escapes_what_serde_json_leaves_raw() {
+        let value = serde_json::json!({ "t": "a\x1b[2J\u{7f}\u{9b}\u{202e}b" });
+        let line = json(&value);
+        assert_eq!(line, r#"{"t":"a\u001b[2J\u007f\u009b\u202eb"}"#);
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&line).ok(),
+            Some(value)
+        );
+    }
+
     proptest! {
+        #[test]
+        fn json_stays_the_same_value_and_safe(text in any::<String>()) {
+            let value = serde_json::json!({ "text": text });
+            let line = json(&value);
+            prop_assert!(line.chars().all(|c| !acts_on_terminal(c)));
+            prop_assert_eq!(serde_json::from_str::<serde_json::Value>(&line).ok(), Some(value));
+        }
+
         #[test]
         fn no_control_character_but_newline_and_tab_survives(text in any::<String>()) {
             let safe = clean(&text);

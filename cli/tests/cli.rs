@@ -396,6 +396,13 @@ async fn server_text_cannot_drive_the_terminal() {
         &["--json", "session", "get", "sess_000001"],
     ))
     .await;
+    assert!(
+        !stdout(&json_lines)
+            .chars()
+            .any(|c| c.is_control() && c != '\n' || c == '\u{202e}'),
+        "JSON escapes C1 and bidi controls too: {:?}",
+        stdout(&json_lines)
+    );
     assert_eq!(
         json(&json_lines)["title"],
         "Pwn \x1b]0;pwned\x07\x1b[2J\u{9b}31m\u{202e}txt.exe",
