@@ -4,6 +4,7 @@
 //! document into a 3.0 one, which run on the document value before it is typed.
 
 mod case_enums;
+mod clashing_titles;
 mod missing_schemas;
 mod open_objects;
 mod operation_ids;
@@ -25,6 +26,7 @@ pub fn run(spec: &mut OpenAPI, warnings: &mut Vec<Warning>) {
     operation_ids::fill_missing(spec, warnings);
     open_objects::allow_unknown_fields(spec);
     case_enums::to_strings(spec, warnings);
+    clashing_titles::drop_clashing(spec);
     missing_schemas::fill(spec);
     request_media::one_per_body(spec, warnings);
     unsendable::drop_unsendable(spec, warnings);
