@@ -244,7 +244,12 @@ fn decode_any(
                     text: &mut String| {
         if let Ok(event) = &event {
             transcript.apply(event);
-            let _ = event.to_ui_chunk();
+            // Serialized (raw values as they came) and as a Value (parsed): the same JSON,
+            // unless a value is nested deeper than a Value can be parsed.
+            let text = serde_json::to_string(event).unwrap();
+            if let Ok(value) = serde_json::from_str::<Value>(&text) {
+                assert_eq!(value, event.to_ui_chunk(), "{text}");
+            }
         }
         match event {
             Ok(AgentEvent::TextDelta { id, delta }) if id.is_empty() || id == "text-1" => {
@@ -278,7 +283,13 @@ fn decode_any(
     if !text.is_empty() {
         out.push(format!("text {text:?}"));
     }
-    let _ = transcript.to_ui_message();
+    let message = transcript.to_ui_message();
+    let serialized = serde_json::to_value(&transcript).unwrap();
+    assert_eq!(serialized["parts"], message["parts"]);
+    assert_eq!(
+        serialized["messageId"].as_str().unwrap_or_default(),
+        message["id"]
+    );
     (decoder.protocol(), out)
 }
 

@@ -227,124 +227,212 @@ pub enum AgentEvent {
 }
 
 impl AgentEvent {
-    /// The event as an AI SDK UI message stream chunk (`{"type": "text-delta", …}`): how the
-    /// CLI prints events as JSON lines, whatever protocol they came in. Data stream parts
-    /// without a UI chunk (redacted reasoning, signatures) and unknown events keep their own
-    /// shape (`{"type": "unknown", "raw": …}`).
+    /// The event as an AI SDK UI message stream chunk (`{"type": "text-delta", …}`), as a
+    /// [`Value`]: the same JSON as its [`serde::Serialize`] form, fields that are `None` left
+    /// out as the AI SDK leaves them out. Data stream parts without a UI chunk (redacted
+    /// reasoning, signatures, annotations) and unknown events keep their own shape
+    /// (`{"type": "unknown", "raw": …}`).
     ///
     /// JSON values are parsed with serde_json's limit of 128 levels of nesting: a value nested
-    /// deeper becomes `null` here (the event keeps its text, [`RawJson::get`]).
+    /// deeper becomes `null` here (the event keeps its text, [`RawJson::get`]); serializing the
+    /// event instead (`serde_json::to_string(&event)`) writes it whole, never parsing it.
     pub fn to_ui_chunk(&self) -> Value {
-        use serde_json::json;
+        serde_json::to_value(UiChunk {
+            event: self,
+            parse: true,
+        })
+        .unwrap_or(Value::Null)
+    }
+}
+
+/// Written as the AI SDK UI message stream chunk it stands for; see [`AgentEvent::to_ui_chunk`].
+///
+/// ```
+/// use mintlify_agent::stream::AgentEvent;
+/// let event = AgentEvent::TextDelta { id: "t".into(), delta: "Hi".into() };
+/// assert_eq!(
+///     serde_json::to_string(&event).unwrap(),
+///     r#"{"type":"text-delta","id":"t","delta":"Hi"}"#
+/// );
+/// ```
+impl serde::Serialize for AgentEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        UiChunk {
+            event: self,
+            parse: false,
+        }
+        .serialize(serializer)
+    }
+}
+
+/// An event as its UI chunk; `parse`: JSON values as parsed [`Value`]s (for `to_value`, which
+/// cannot take a value nested deeper than serde_json's limit), else as their text.
+struct UiChunk<'a> {
+    event: &'a AgentEvent,
+    parse: bool,
+}
+
+/// A JSON value as [`UiChunk`] writes it.
+enum Json<'a> {
+    Raw(&'a RawValue),
+    Parsed(Value),
+}
+
+/// `raw` as [`UiChunk`] writes it.
+fn to_json(parse: bool, raw: &RawJson) -> Json<'_> {
+    if parse {
+        Json::Parsed(raw.to_value())
+    } else {
+        Json::Raw(&raw.0)
+    }
+}
+
+impl serde::Serialize for Json<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
+            Json::Raw(raw) => raw.serialize(serializer),
+            Json::Parsed(value) => value.serialize(serializer),
+        }
+    }
+}
+
+impl serde::Serialize for UiChunk<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let parse = self.parse;
+        let mut map = serializer.serialize_map(None)?;
+        macro_rules! entries {
+            ($type:expr $(, $key:literal => $value:expr)* $(,)?) => {{
+                map.serialize_entry("type", $type)?;
+                $(map.serialize_entry($key, $value)?;)*
+            }};
+        }
+        // `None` fields are left out, as JSON.stringify leaves out `undefined`.
+        macro_rules! optional {
+            ($key:literal => $value:expr) => {
+                if let Some(value) = $value {
+                    map.serialize_entry($key, &value)?;
+                }
+            };
+        }
+        match self.event {
             AgentEvent::Start {
                 message_id,
                 metadata,
             } => {
-                json!({ "type": "start", "messageId": message_id, "messageMetadata": metadata.as_ref().map(RawJson::to_value) })
+                entries!("start");
+                optional!("messageId" => message_id);
+                optional!("messageMetadata" => &metadata.as_ref().map(|raw| to_json(parse, raw)));
             }
-            AgentEvent::StartStep => json!({ "type": "start-step" }),
-            AgentEvent::FinishStep => json!({ "type": "finish-step" }),
-            AgentEvent::ResetStep => json!({ "type": "reset-step" }),
-            AgentEvent::Custom { kind } => json!({ "type": "custom", "kind": kind }),
+            AgentEvent::StartStep => entries!("start-step"),
+            AgentEvent::FinishStep => entries!("finish-step"),
+            AgentEvent::ResetStep => entries!("reset-step"),
+            AgentEvent::Custom { kind } => entries!("custom", "kind" => kind),
             AgentEvent::ReasoningFile { url, media_type } => {
-                json!({ "type": "reasoning-file", "url": url, "mediaType": media_type })
+                entries!("reasoning-file", "url" => url, "mediaType" => media_type)
             }
-            AgentEvent::TextStart { id } => json!({ "type": "text-start", "id": id }),
+            AgentEvent::TextStart { id } => entries!("text-start", "id" => id),
             AgentEvent::TextDelta { id, delta } => {
-                json!({ "type": "text-delta", "id": id, "delta": delta })
+                entries!("text-delta", "id" => id, "delta" => delta)
             }
-            AgentEvent::TextEnd { id } => json!({ "type": "text-end", "id": id }),
-            AgentEvent::ReasoningStart { id } => json!({ "type": "reasoning-start", "id": id }),
+            AgentEvent::TextEnd { id } => entries!("text-end", "id" => id),
+            AgentEvent::ReasoningStart { id } => entries!("reasoning-start", "id" => id),
             AgentEvent::ReasoningDelta { id, delta } => {
-                json!({ "type": "reasoning-delta", "id": id, "delta": delta })
+                entries!("reasoning-delta", "id" => id, "delta" => delta)
             }
-            AgentEvent::ReasoningEnd { id } => json!({ "type": "reasoning-end", "id": id }),
+            AgentEvent::ReasoningEnd { id } => entries!("reasoning-end", "id" => id),
             AgentEvent::RedactedReasoning { data } => {
-                json!({ "type": "redacted-reasoning", "data": data })
+                entries!("redacted-reasoning", "data" => data)
             }
             AgentEvent::ReasoningSignature { signature } => {
-                json!({ "type": "reasoning-signature", "signature": signature })
+                entries!("reasoning-signature", "signature" => signature)
             }
             AgentEvent::ToolInputStart {
                 tool_call_id,
                 tool_name,
             } => {
-                json!({ "type": "tool-input-start", "toolCallId": tool_call_id, "toolName": tool_name })
+                entries!("tool-input-start", "toolCallId" => tool_call_id, "toolName" => tool_name)
             }
             AgentEvent::ToolInputDelta {
                 tool_call_id,
                 delta,
-            } => {
-                json!({ "type": "tool-input-delta", "toolCallId": tool_call_id, "inputTextDelta": delta })
-            }
+            } => entries!(
+                "tool-input-delta", "toolCallId" => tool_call_id, "inputTextDelta" => delta
+            ),
             AgentEvent::ToolInputAvailable {
                 tool_call_id,
                 tool_name,
                 input,
-            } => json!({
-                "type": "tool-input-available", "toolCallId": tool_call_id, "toolName": tool_name, "input": input.to_value()
-            }),
+            } => entries!(
+                "tool-input-available", "toolCallId" => tool_call_id, "toolName" => tool_name,
+                "input" => &to_json(parse, input)
+            ),
             AgentEvent::ToolInputError {
                 tool_call_id,
                 tool_name,
                 input,
                 error_text,
-            } => json!({
-                "type": "tool-input-error", "toolCallId": tool_call_id, "toolName": tool_name,
-                "input": input.to_value(), "errorText": error_text
-            }),
+            } => entries!(
+                "tool-input-error", "toolCallId" => tool_call_id, "toolName" => tool_name,
+                "input" => &to_json(parse, input), "errorText" => error_text
+            ),
             AgentEvent::ToolOutputAvailable {
                 tool_call_id,
                 output,
                 preliminary,
             } => {
-                let mut chunk = json!({ "type": "tool-output-available", "toolCallId": tool_call_id, "output": output.to_value() });
-                if *preliminary {
-                    chunk["preliminary"] = json!(true);
-                }
-                chunk
+                entries!(
+                    "tool-output-available", "toolCallId" => tool_call_id, "output" => &to_json(parse, output)
+                );
+                optional!("preliminary" => preliminary.then_some(true));
             }
             AgentEvent::ToolOutputError {
                 tool_call_id,
                 error_text,
-            } => {
-                json!({ "type": "tool-output-error", "toolCallId": tool_call_id, "errorText": error_text })
-            }
+            } => entries!(
+                "tool-output-error", "toolCallId" => tool_call_id, "errorText" => error_text
+            ),
             AgentEvent::ToolApprovalRequest {
                 approval_id,
                 tool_call_id,
-            } => {
-                json!({ "type": "tool-approval-request", "approvalId": approval_id, "toolCallId": tool_call_id })
-            }
+            } => entries!(
+                "tool-approval-request", "approvalId" => approval_id, "toolCallId" => tool_call_id
+            ),
             AgentEvent::ToolApprovalResponse {
                 approval_id,
                 approved,
                 reason,
             } => {
-                json!({ "type": "tool-approval-response", "approvalId": approval_id, "approved": approved, "reason": reason })
+                entries!(
+                    "tool-approval-response", "approvalId" => approval_id, "approved" => approved
+                );
+                optional!("reason" => reason);
             }
             AgentEvent::ToolOutputDenied { tool_call_id } => {
-                json!({ "type": "tool-output-denied", "toolCallId": tool_call_id })
+                entries!("tool-output-denied", "toolCallId" => tool_call_id)
             }
             AgentEvent::SourceUrl {
                 source_id,
                 url,
                 title,
             } => {
-                json!({ "type": "source-url", "sourceId": source_id, "url": url, "title": title })
+                entries!("source-url", "sourceId" => source_id, "url" => url);
+                optional!("title" => title);
             }
             AgentEvent::SourceDocument {
                 source_id,
                 media_type,
                 title,
                 filename,
-            } => json!({
-                "type": "source-document", "sourceId": source_id, "mediaType": media_type,
-                "title": title, "filename": filename
-            }),
+            } => {
+                entries!(
+                    "source-document", "sourceId" => source_id, "mediaType" => media_type,
+                    "title" => title
+                );
+                optional!("filename" => filename);
+            }
             AgentEvent::File { url, media_type } => {
-                json!({ "type": "file", "url": url, "mediaType": media_type })
+                entries!("file", "url" => url, "mediaType" => media_type)
             }
             AgentEvent::Data {
                 name,
@@ -352,32 +440,46 @@ impl AgentEvent {
                 data,
                 transient,
             } => {
-                let mut chunk =
-                    json!({ "type": format!("data-{name}"), "id": id, "data": data.to_value() });
-                if *transient {
-                    chunk["transient"] = json!(true);
-                }
-                chunk
-            }
-            AgentEvent::MessageMetadata { metadata } => {
-                json!({ "type": "message-metadata", "messageMetadata": metadata.to_value() })
+                entries!(&format!("data-{name}"));
+                optional!("id" => id);
+                map.serialize_entry("data", &to_json(parse, data))?;
+                optional!("transient" => transient.then_some(true));
             }
             AgentEvent::Annotations { annotations } => {
-                let annotations: Vec<Value> = annotations.iter().map(RawJson::to_value).collect();
-                json!({ "type": "message-annotations", "annotations": annotations })
+                let annotations: Vec<Json<'_>> =
+                    annotations.iter().map(|raw| to_json(parse, raw)).collect();
+                entries!("message-annotations", "annotations" => &annotations)
             }
-            AgentEvent::Error { error_text } => json!({ "type": "error", "errorText": error_text }),
-            AgentEvent::Abort { reason } => json!({ "type": "abort", "reason": reason }),
+            AgentEvent::MessageMetadata { metadata } => {
+                entries!("message-metadata", "messageMetadata" => &to_json(parse, metadata))
+            }
+            AgentEvent::Error { error_text } => entries!("error", "errorText" => error_text),
+            AgentEvent::Abort { reason } => {
+                entries!("abort");
+                optional!("reason" => reason);
+            }
             AgentEvent::Finish {
                 finish_reason,
                 metadata,
             } => {
-                json!({ "type": "finish", "finishReason": finish_reason, "messageMetadata": metadata.as_ref().map(RawJson::to_value) })
+                entries!("finish");
+                optional!("finishReason" => finish_reason);
+                optional!("messageMetadata" => &metadata.as_ref().map(|raw| to_json(parse, raw)));
             }
             AgentEvent::Unknown { raw } => {
-                json!({ "type": "unknown", "raw": serde_json::from_str::<Value>(raw).unwrap_or_else(|_| json!(raw)) })
+                entries!("unknown");
+                // The chunk's JSON as it came when it is JSON (a data stream line is not).
+                match serde_json::from_str::<&RawValue>(raw) {
+                    Ok(value) if !self.parse => map.serialize_entry("raw", value)?,
+                    Ok(_) => map.serialize_entry(
+                        "raw",
+                        &serde_json::from_str::<Value>(raw).unwrap_or(Value::Null),
+                    )?,
+                    Err(_) => map.serialize_entry("raw", raw)?,
+                }
             }
         }
+        map.end()
     }
 }
 
@@ -1099,6 +1201,8 @@ mod tests {
                 let event = from_ui_chunk(chunk.as_bytes()).unwrap();
                 let value = event.to_ui_chunk();
                 assert!(value.is_object(), "{depth}");
+                let text = serde_json::to_string(&event).unwrap();
+                assert!(text.contains(&deep), "serialized whole: {depth}");
                 let mut transcript = crate::stream::Transcript::new();
                 transcript.apply(&event);
                 let _ = transcript.to_ui_message();

@@ -7,7 +7,8 @@ use serde_json::{Map, Value, json};
 use super::{AgentEvent, RawJson};
 
 /// Whether a text or reasoning part is complete.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum PartState {
     /// More may come.
     Streaming,
@@ -16,7 +17,8 @@ pub enum PartState {
 }
 
 /// Where a tool call is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum ToolState {
     /// Its input is arriving.
     InputStreaming,
@@ -49,7 +51,8 @@ impl ToolState {
 }
 
 /// One tool call of a run.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ToolCall {
     /// The call's id.
     pub tool_call_id: String,
@@ -146,7 +149,11 @@ pub enum Part {
 }
 
 /// The assistant message a run built, with how it ended.
-#[derive(Clone, Debug, Default, PartialEq)]
+///
+/// Serialized with its fields in camelCase (`messageId`, `parts`, `finishReason`, …), each part
+/// as in [`Transcript::to_ui_message`].
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Transcript {
     /// The message's id.
     pub message_id: Option<String>,
@@ -165,7 +172,9 @@ pub struct Transcript {
     /// Events of types this client does not know, as received.
     pub unknown: Vec<String>,
     /// Index in `parts` of the text and reasoning parts still open, by id.
+    #[serde(skip)]
     open_text: HashMap<String, usize>,
+    #[serde(skip)]
     open_reasoning: HashMap<String, usize>,
 }
 
@@ -568,6 +577,13 @@ fn merge_objects(base: &mut Value, new: Value) {
             }
         }
         (base, new) => *base = new,
+    }
+}
+
+/// Written as the AI SDK's `UIMessage` part.
+impl serde::Serialize for Part {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        part_json(self).serialize(serializer)
     }
 }
 
