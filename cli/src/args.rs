@@ -52,7 +52,8 @@ pub struct Global {
     /// Print JSON: one object per command, or JSON lines of events for `session run`.
     #[arg(long, global = true)]
     pub json: bool,
-    /// Run against a local fake Mintlify server started in-process (no key needed).
+    /// Run against a local fake Mintlify server started in-process (no key needed; needs the
+    /// `fake` feature, on by default).
     #[arg(long, global = true)]
     pub fake: bool,
     /// Allow a plain http:// base URL off loopback: the key then travels in clear text.

@@ -210,12 +210,10 @@ async fn run_session(
     context.progress.set(Progress::Creating(Kind::Session));
     let mut run = v1.create_job(request).await?;
     let Some(id) = run.session_id().map(str::to_owned) else {
-        // The run goes on, but without its id nothing can follow it: say so and where to look.
-        return Err(Failure::Api(Error::InvalidRequest(
-            "the server started a run without a session id (no X-Session-Id header); find it \
-             with: mintlify-agent session list"
-                .to_owned(),
-        )));
+        // The run goes on, but without its id nothing can follow it: the hint says where to look.
+        return Err(Failure::Protocol(
+            "the server started a run without a session id (no X-Session-Id header)".to_owned(),
+        ));
     };
     context.progress.set(Progress::Session(id.clone()));
     printer.note(&format!(

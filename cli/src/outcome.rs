@@ -28,6 +28,8 @@ pub enum Failure {
     StdoutClosed,
     /// Standard output could not be written for another reason (exit 4).
     Output(String),
+    /// The server's reply was not what the API documents, after it may have acted (exit 4).
+    Protocol(String),
 }
 
 impl From<Error> for Failure {
@@ -55,6 +57,7 @@ impl Failure {
                 format!("cannot write to standard output: {message}"),
                 None,
             ),
+            Failure::Protocol(message) => (4, "invalid_response", message.clone(), None),
             Failure::Interrupted => (130, "interrupted", "interrupted".to_owned(), None),
             Failure::Api(error) => (
                 exit_code(error),
@@ -66,6 +69,7 @@ impl Failure {
         let hint = match (&self, error) {
             (Failure::Interrupted, _) => Some(progress.describe()),
             (_, Some(error)) if may_go_on(progress, error) => Some(progress.describe()),
+            (Failure::Protocol(_), _) => Some(progress.describe()),
             _ => None,
         };
         if json_output {
