@@ -611,12 +611,11 @@ impl Decoder {
         }
         let code = bytes[0];
         // The whole line is kept only for parts this client does not know.
-        let raw = String::from_utf8_lossy(bytes);
         let mut events = Events(&mut self.queue);
         if let Err(source) = from_data_stream_part(
             code,
             &bytes[2..],
-            &raw,
+            bytes,
             &mut self.step_message_id,
             &mut events,
         ) {

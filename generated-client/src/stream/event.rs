@@ -793,12 +793,12 @@ struct DataItem<'a> {
 pub(crate) fn from_data_stream_part(
     code: u8,
     json: &[u8],
-    raw_line: &str,
+    raw_line: &[u8],
     step_message_id: &mut Option<Option<String>>,
     out: &mut impl Extend<AgentEvent>,
 ) -> Result<(), serde_json::Error> {
     let unknown = || AgentEvent::Unknown {
-        raw: raw_line.to_owned(),
+        raw: String::from_utf8_lossy(raw_line).into_owned(),
     };
     match code {
         b'0' | b'g' | b'3' => {
@@ -1003,7 +1003,7 @@ mod tests {
             from_data_stream_part(
                 code,
                 value.to_string().as_bytes(),
-                "raw",
+                b"raw",
                 &mut last,
                 &mut out,
             )
@@ -1169,7 +1169,7 @@ mod tests {
         );
         let mut out = Vec::new();
         assert!(
-            from_data_stream_part(b'0', b"\"unterminated", "raw", &mut None, &mut out).is_err()
+            from_data_stream_part(b'0', b"\"unterminated", b"raw", &mut None, &mut out).is_err()
         );
         assert_eq!(
             part(b'f', json!({ "messageId": "m2" }), false),
@@ -1211,7 +1211,7 @@ mod tests {
             from_data_stream_part(
                 b'9',
                 format!(r#"{{"toolCallId":"c","toolName":"t","args":{deep}}}"#).as_bytes(),
-                "raw",
+                b"raw",
                 &mut None,
                 &mut out,
             )
@@ -1219,7 +1219,7 @@ mod tests {
             from_data_stream_part(
                 b'2',
                 format!("[{deep}]").as_bytes(),
-                "raw",
+                b"raw",
                 &mut None,
                 &mut out,
             )
