@@ -9,7 +9,7 @@ use mintlify_agent::v1::types::{
 };
 use mintlify_agent::v2::types::AgentJob;
 use mintlify_agent::{Client, Error, JobOutcome, LastSeen, RetryPolicy, WaitTarget};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::args::{JobCommand, Model, SessionCommand};
 use crate::input::{self, PromptSource};
@@ -183,13 +183,34 @@ pub async fn session(context: &Context, command: SessionCommand) -> Result<(), F
                 .printer
                 .session(&v1.get_job_with_response(id).await?)
         }
+        SessionCommand::List { limit } if context.printer.json => {
+            // Page by page, each session as the server sent it (unknown fields and nulls kept).
+            let mut sessions = Vec::new();
+            while sessions.len() < limit {
+                let take = (limit - sessions.len()).min(100) as u64;
+                let reply = v1
+                    .list_jobs_with_response(sessions.len() as u64, take)
+                    .await?;
+                // The typed reading of this body already succeeded: it is JSON.
+                let mut page: Value = serde_json::from_slice(reply.body()).unwrap_or(Value::Null);
+                let items = match page.get_mut("allSessions").map(Value::take) {
+                    Some(Value::Array(items)) => items,
+                    _ => Vec::new(),
+                };
+                let last_page = (items.len() as u64) < take;
+                sessions.extend(items);
+                if last_page {
+                    break;
+                }
+            }
+            sessions.truncate(limit);
+            context.printer.json_line(&json!({ "sessions": sessions }))
+        }
         SessionCommand::List { limit } => {
             let page = limit.clamp(1, 100) as u64;
             let sessions: Vec<_> = v1.list_all(page).take(limit).collect().await;
             let sessions = sessions.into_iter().collect::<Result<Vec<_>, Error>>()?;
-            if context.printer.json {
-                context.printer.json_line(&json!({ "sessions": sessions }))
-            } else {
+            {
                 for session in &sessions {
                     context.printer.text_line(&describe_session(session))?;
                 }

@@ -786,6 +786,21 @@ async fn json_keeps_everything() {
     assert!(got.get("x_testkit_extra").is_some(), "{got}");
     let waited = json(&run(command(&server, &["--json", "job", "wait", &id])).await);
     assert!(waited.get("x_testkit_extra").is_some(), "{waited}");
+    let ran = run(command(&server, &["session", "run", "x"])).await;
+    assert_eq!(ran.status.code(), Some(0), "{}", stderr(&ran));
+    let listed = json(
+        &run(command(
+            &server,
+            &["--json", "session", "list", "--limit", "3"],
+        ))
+        .await,
+    );
+    let sessions = listed["sessions"].as_array().unwrap();
+    assert!(!sessions.is_empty() && sessions.len() <= 3, "{listed}");
+    assert!(
+        sessions.iter().all(|s| s.get("x_testkit_extra").is_some()),
+        "{listed}"
+    );
     server.clear_faults();
 
     server.inject(Fault::new(FaultKind::CutAfterEvents(4)).on(Operation::V1CreateJob));

@@ -5,7 +5,7 @@ use futures::stream::BoxStream;
 
 use crate::operation::Operation;
 use crate::stream::{AgentRun, Protocol};
-use crate::v1::types::{AgentSession, CreateJobRequest, Message, MessageRole};
+use crate::v1::types::{AgentSession, CreateJobRequest, Message, MessageRole, SessionList};
 use crate::wait::{self, LastSeen, WaitOptions, WaitTarget};
 use crate::{Client, Error, Response};
 
@@ -112,6 +112,20 @@ impl<'a> V1<'a> {
     /// One page of sessions, newest first: `take` (1 to 100) after skipping `skip`.
     /// `GET /v1/agent/{projectId}/jobs`.
     pub async fn list_jobs(self, skip: u64, take: u64) -> Result<Vec<AgentSession>, Error> {
+        Ok(self
+            .list_jobs_with_response(skip, take)
+            .await?
+            .into_inner()
+            .all_sessions)
+    }
+
+    /// [`V1::list_jobs`], with the reply: status, headers, request id, the body as sent (the
+    /// page `{"allSessions": […]}` with every field of every session).
+    pub async fn list_jobs_with_response(
+        self,
+        skip: u64,
+        take: u64,
+    ) -> Result<Response<SessionList>, Error> {
         let take = std::num::NonZeroU64::new(take)
             .filter(|t| t.get() <= 100)
             .ok_or_else(|| {
@@ -126,12 +140,9 @@ impl<'a> V1<'a> {
             .send();
         // Boxed: a generated call is a large future (about 15 KB), held only while it runs.
         let send = Box::pin(send);
-        let page = self
-            .client
+        self.client
             .call_with_response(Operation::V1ListJobs, &[], send)
-            .await?
-            .into_inner();
-        Ok(page.all_sessions)
+            .await
     }
 
     /// Polls a session until it has halted, with the default [`WaitOptions`]; see
