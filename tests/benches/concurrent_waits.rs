@@ -118,11 +118,7 @@ fn main() {
                 let permit = creating.acquire().await.unwrap();
                 let job = client.v2().create_job(format!("Job {n}")).await.unwrap();
                 drop(permit);
-                let outcome = client
-                    .v2()
-                    .wait_with(&job.id, &options)
-                    .await
-                    .unwrap();
+                let outcome = client.v2().wait_with(&job.id, &options).await.unwrap();
                 let seen = SystemTime::now();
                 let JobOutcome::Completed(job) = outcome else {
                     panic!("job {n}: {outcome:?}")
