@@ -859,6 +859,12 @@ async fn a_run_that_ends_badly_says_how() {
         "{}",
         stdout(&output)
     );
+    let output = run(command(&server, &["session", "run", "Write a lot #length"])).await;
+    assert!(
+        stdout(&output).contains("finish reason length"),
+        "{}",
+        stdout(&output)
+    );
 }
 
 /// A creation answered with 500, 502 or 504 (never sent again) may have made the job: say so.

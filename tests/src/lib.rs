@@ -50,7 +50,8 @@
 //!   [`ServerBuilder::protocol`]. The session is readable while it streams (`haultReason`
 //!   `processing`, todos as they change) and after (`completed`, `pullRequestLink`,
 //!   `messageToUser`). The run goes on to its end if the reader leaves. `#fail` in the task ends
-//!   it with an error part and `haultReason: error`.
+//!   it with an error part and `haultReason: error`; `#length` ends it with finish reason
+//!   `length`.
 //! - **Faults** ([`Fault`]), per project, per operation, for N requests or for good: a status,
 //!   429 with a chosen `Retry-After`, a delay, a cut after N bytes or N stream events, a non-JSON
 //!   200, an unknown status value, unknown fields in every object.

@@ -130,12 +130,18 @@ pub fn agent_run(task: &Task<'_>) -> Vec<RunEvent> {
                     link.to_owned(),
                 ],
             });
+            // `#length` in the task: the model ran out of tokens on its last step.
+            let reason = if task.request.contains("#length") {
+                "length"
+            } else {
+                "stop"
+            };
             events.push(RunEvent::StepFinish {
-                finish_reason: "stop".to_owned(),
+                finish_reason: reason.to_owned(),
                 usage: usage(2700, 60),
             });
             events.push(RunEvent::Finish {
-                finish_reason: "stop".to_owned(),
+                finish_reason: reason.to_owned(),
                 usage: usage(6900, 460),
             });
         }
