@@ -37,7 +37,7 @@
 //! - A leading UTF-8 byte order mark (`EF BB BF`) is dropped, as the AI SDK's decoders do;
 //!   offsets in errors still count it.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::VecDeque;
 
 use super::event::{AgentEvent, from_data_stream_part, from_ui_chunk};
 use super::{Protocol, StreamError};
@@ -107,10 +107,11 @@ pub struct Decoder {
     flushed: bool,
     /// Events decoded ahead (a data stream line can hold several).
     queue: VecDeque<Result<AgentEvent, StreamError>>,
-    /// Open text and reasoning parts and known tool calls, by id (UI message stream).
-    open_text: HashSet<String>,
-    open_reasoning: HashSet<String>,
-    tool_calls: HashSet<String>,
+    /// Open text and reasoning parts and known tool calls, by id (UI message stream). Lists,
+    /// searched from the newest: a chunk is nearly always for the part opened last.
+    open_text: Vec<String>,
+    open_reasoning: Vec<String>,
+    tool_calls: Vec<String>,
     /// Stop at the first error; `stopped`: it came.
     strict: bool,
     stopped: bool,
@@ -142,9 +143,9 @@ impl Default for Decoder {
             finished: false,
             flushed: false,
             queue: VecDeque::new(),
-            open_text: HashSet::new(),
-            open_reasoning: HashSet::new(),
-            tool_calls: HashSet::new(),
+            open_text: Vec::new(),
+            open_reasoning: Vec::new(),
+            tool_calls: Vec::new(),
             strict: false,
             stopped: false,
             #[cfg(test)]
@@ -261,6 +262,7 @@ impl Decoder {
         event
     }
 
+    #[inline]
     fn decode_next(&mut self) -> Option<Result<AgentEvent, StreamError>> {
         loop {
             if let Some(event) = self.queue.pop_front() {
@@ -495,7 +497,11 @@ impl Decoder {
             None
         } else {
             Some(match from_ui_chunk(data) {
-                Ok(event) => self.check_part(event, offset, line),
+                // Checked by reference: the event is moved as little as possible.
+                Ok(event) => match self.check_part(&event, offset, line) {
+                    None => Ok(event),
+                    Some(error) => Err(error),
+                },
                 Err(source) => Err(StreamError::Json {
                     offset,
                     line,
@@ -508,21 +514,17 @@ impl Decoder {
     }
 
     /// Refuses a chunk for a part that is not open, as the AI SDK does; keeps track of parts.
-    fn check_part(
-        &mut self,
-        event: AgentEvent,
-        offset: u64,
-        line: u64,
-    ) -> Result<AgentEvent, StreamError> {
-        fn open(set: &mut HashSet<String>, id: &str) {
-            if set.len() < MAX_REMEMBERED_IDS {
-                set.insert(id.to_owned());
+    fn check_part(&mut self, event: &AgentEvent, offset: u64, line: u64) -> Option<StreamError> {
+        fn open(ids: &mut Vec<String>, id: &str) {
+            if ids.len() < MAX_REMEMBERED_IDS {
+                ids.push(id.to_owned());
             }
         }
         // Beyond the limit nothing is refused: an id may have been forgotten.
-        let known =
-            |set: &HashSet<String>, id: &str| set.len() >= MAX_REMEMBERED_IDS || set.contains(id);
-        let missing = match &event {
+        let known = |ids: &[String], id: &str| {
+            ids.len() >= MAX_REMEMBERED_IDS || ids.iter().rev().any(|known| known == id)
+        };
+        let missing = match event {
             AgentEvent::TextStart { id } => {
                 open(&mut self.open_text, id);
                 None
@@ -575,23 +577,19 @@ impl Decoder {
             _ => None,
         };
         if let Some((chunk_type, id)) = missing {
-            return Err(StreamError::MissingPart {
+            return Some(StreamError::MissingPart {
                 chunk_type,
                 id: id.clone(),
                 offset,
                 line,
             });
         }
-        match &event {
-            AgentEvent::TextEnd { id } => {
-                self.open_text.remove(id);
-            }
-            AgentEvent::ReasoningEnd { id } => {
-                self.open_reasoning.remove(id);
-            }
+        match event {
+            AgentEvent::TextEnd { id } => close(&mut self.open_text, id),
+            AgentEvent::ReasoningEnd { id } => close(&mut self.open_reasoning, id),
             _ => {}
         }
-        Ok(event)
+        None
     }
 
     fn data_stream_line(
@@ -662,6 +660,13 @@ impl Decoder {
                 delta: text,
             })
         })
+    }
+}
+
+/// Forgets the part `id` (the newest of that id).
+fn close(ids: &mut Vec<String>, id: &str) {
+    if let Some(at) = ids.iter().rposition(|open| open == id) {
+        ids.remove(at);
     }
 }
 
