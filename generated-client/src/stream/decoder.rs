@@ -61,6 +61,8 @@ pub const MAX_REMEMBERED_IDS: usize = 4096;
 /// ```
 /// use mintlify_agent::stream::{AgentEvent, Decoder};
 /// let mut decoder = Decoder::new();
+/// decoder.push(b"data: {\"type\":\"text-start\",\"id\":\"t\"}\n\n");
+/// assert_eq!(decoder.next_event().unwrap().unwrap(), AgentEvent::TextStart { id: "t".into() });
 /// decoder.push(b"data: {\"type\":\"text-delta\",\"id\":\"t\",\"del");
 /// assert!(decoder.next_event().is_none());
 /// decoder.push(b"ta\":\"Hi\"}\n\n");
