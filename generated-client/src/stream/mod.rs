@@ -22,7 +22,8 @@ pub enum Protocol {
     UiMessageStream,
     /// AI SDK 4 data stream: one `CODE:JSON` line per part.
     DataStream,
-    /// Plain text: every byte is text for the user.
+    /// Plain text: every byte is text for the user, framed as the AI SDK's
+    /// `TextStreamChatTransport` frames it (one step, one text part `text-1`).
     Text,
 }
 
@@ -45,7 +46,8 @@ impl Protocol {
     }
 }
 
-/// Why part of a stream could not be read. Decoding faults are per event: the stream goes on.
+/// Why part of a stream could not be read. Decoding faults are per event: the stream goes on
+/// (in [`Decoder::strict`] mode, or with [`AgentRun::strict`], the first one ends it).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum StreamError {
