@@ -518,7 +518,8 @@ impl Decoder {
     /// Refuses a chunk for a part that is not open, as the AI SDK does; keeps track of parts.
     fn check_part(&mut self, event: &AgentEvent, offset: u64, line: u64) -> Option<StreamError> {
         fn open(ids: &mut Vec<String>, id: &str) {
-            if ids.len() < MAX_REMEMBERED_IDS {
+            // An id already known stays once: a run that reuses ids does not fill the list.
+            if ids.len() < MAX_REMEMBERED_IDS && !ids.iter().rev().any(|known| known == id) {
                 ids.push(id.to_owned());
             }
         }
