@@ -244,7 +244,7 @@ async fn run_session(
     let mut live = LiveRun::default();
     while let Some(event) = run.next().await {
         match event {
-            Ok(event) if printer.json => printer.json_line(&event.to_ui_chunk())?,
+            Ok(event) if printer.json => printer.json_line(&event)?,
             Ok(event) => live.show(&event)?,
             Err(StreamError::Transport { source }) => {
                 let message = format!("the stream broke off ({source})");

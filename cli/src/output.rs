@@ -35,7 +35,7 @@ impl Printer {
     }
 
     /// One JSON object as a line.
-    pub fn json_line(&self, value: &Value) -> Result<(), Failure> {
+    pub fn json_line(&self, value: &impl serde::Serialize) -> Result<(), Failure> {
         out_line(&crate::terminal::json(value))
     }
 

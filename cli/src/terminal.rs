@@ -27,8 +27,11 @@ pub fn clean(raw: &str) -> Cow<'_, str> {
 /// `value` as one line of JSON that a terminal shows rather than obeys: serde_json escapes
 /// C0 characters, and this also escapes DEL, C1 and the bidi controls (`\u009b`), which it
 /// writes raw. They can only occur inside strings, where the escape means the same.
-pub fn json(value: &serde_json::Value) -> String {
-    let text = value.to_string();
+pub fn json(value: &impl serde::Serialize) -> String {
+    // Written straight to text (not through a `Value`): a tool input nested deeper than
+    // serde_json's recursion limit is written whole.
+    let text = serde_json::to_string(value)
+        .unwrap_or_else(|e| serde_json::json!({ "unserializable": e.to_string() }).to_string());
     if !text.chars().any(acts_on_terminal) {
         return text;
     }

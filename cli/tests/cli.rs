@@ -438,15 +438,22 @@ async fn interrupt(mut command: Command, after: Duration) -> Output {
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    let child = command.spawn().unwrap();
+    let mut child = command.spawn().unwrap();
+    // Held open until the child ends: a closed stdin would end a read of the prompt before
+    // the signal does.
+    let stdin = child.stdin.take();
     tokio::time::sleep(after).await;
     Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
         .unwrap();
-    tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
-        .await
-        .unwrap()
+    tokio::task::spawn_blocking(move || {
+        let output = child.wait_with_output().unwrap();
+        drop(stdin);
+        output
+    })
+    .await
+    .unwrap()
 }
 
 /// A server whose jobs never finish.
