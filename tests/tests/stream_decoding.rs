@@ -678,3 +678,28 @@ fn plain_text_is_framed_as_text_stream_chat_transport_frames_it() {
         assert_eq!(transcript.to_ui_message(), fixture["message"]);
     }
 }
+
+/// One `2:` line of many tiny items must not queue an event per item without bound: past
+/// `MAX_PART_ITEMS` the part is passed on whole, and the items before the limit still work.
+#[test]
+fn a_data_part_with_too_many_items_is_one_unknown_event() {
+    use mintlify_agent::stream::MAX_PART_ITEMS;
+    let items = |n: usize| vec!["0"; n].join(",");
+    let within = format!("2:[{}]\n", items(MAX_PART_ITEMS));
+    let mut decoder = Decoder::with_protocol(Protocol::DataStream);
+    decoder.push(within.as_bytes());
+    decoder.finish();
+    let count = std::iter::from_fn(|| decoder.next_event()).count();
+    assert_eq!(count, MAX_PART_ITEMS);
+
+    let beyond = format!("2:[{}]\n0:\"after\"\n", items(2_000_000));
+    let mut decoder = Decoder::with_protocol(Protocol::DataStream);
+    decoder.push(beyond.as_bytes());
+    decoder.finish();
+    let events: Vec<_> = std::iter::from_fn(|| decoder.next_event())
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(events.len(), 2, "{:?}", &events[..events.len().min(3)]);
+    assert!(matches!(&events[0], AgentEvent::Unknown { raw } if raw.len() > 4_000_000));
+    assert!(matches!(&events[1], AgentEvent::TextDelta { delta, .. } if delta == "after"));
+}

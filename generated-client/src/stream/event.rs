@@ -823,7 +823,7 @@ pub(crate) fn from_data_stream_part(
             }]);
         }
         b'2' | b'8' => {
-            let Some(items) = serde_json::from_slice::<Vec<&RawValue>>(json)
+            let Some(BoundedItems(items)) = serde_json::from_slice::<BoundedItems<'_>>(json)
                 .map(Some)
                 .or_else(shape)?
             else {
@@ -868,6 +868,43 @@ pub(crate) fn from_data_stream_part(
 
 /// JSON of the wrong shape (a number for text, a string for an object) is an unknown part, not
 /// an error: `Ok(None)`.
+/// The most items one `2:` or `8:` part may hold. Each item becomes an event of its own, about
+/// 150 bytes for an item of 2 (`0,`): without a bound, one 16 MiB line of `[0,0,…]` would
+/// queue gigabytes. A larger part is passed on whole as [`AgentEvent::Unknown`].
+pub const MAX_PART_ITEMS: usize = 10_000;
+
+/// The items of a `2:`/`8:` array, at most [`MAX_PART_ITEMS`], read one by one so that a
+/// larger array is refused before it is collected.
+struct BoundedItems<'a>(Vec<&'a RawValue>);
+
+impl<'de> Deserialize<'de> for BoundedItems<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Items;
+        impl<'de> serde::de::Visitor<'de> for Items {
+            type Value = BoundedItems<'de>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "an array of at most {MAX_PART_ITEMS} items")
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element::<&RawValue>()? {
+                    if items.len() == MAX_PART_ITEMS {
+                        return Err(serde::de::Error::invalid_length(items.len() + 1, &self));
+                    }
+                    items.push(item);
+                }
+                Ok(BoundedItems(items))
+            }
+        }
+        deserializer.deserialize_seq(Items)
+    }
+}
+
 fn shape<T>(error: serde_json::Error) -> Result<Option<T>, serde_json::Error> {
     if error.is_data() {
         Ok(None)

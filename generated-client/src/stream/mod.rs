@@ -11,7 +11,7 @@ mod run;
 mod transcript;
 
 pub use decoder::{DEFAULT_MAX_EVENT_BYTES, Decoder};
-pub use event::{AgentEvent, RawJson};
+pub use event::{AgentEvent, MAX_PART_ITEMS, RawJson};
 pub use run::AgentRun;
 pub use transcript::{Part, PartState, ToolCall, ToolState, Transcript};
 
