@@ -30,10 +30,10 @@ pub(crate) async fn value<T, E: ErrorBody>(
     result: Result<ResponseValue<T>, Generated<E>>,
     record: &Record,
 ) -> Result<ResponseValue<T>, Error> {
-    if record.body_too_large {
+    if let Some(limit) = record.body_too_large {
         return Err(Error::ResponseTooLarge {
             status: record.status.unwrap_or_default(),
-            limit: record.max_response_bytes,
+            limit,
             request_id: record.request_id.clone(),
         });
     }

@@ -57,10 +57,9 @@ pub(crate) struct Record {
     pub retry_after: Option<Duration>,
     /// The `Location` of a redirect (which is never followed).
     pub location: Option<String>,
-    /// A successful body was larger than [`Limits::max_response_bytes`]; it was not read.
-    pub body_too_large: bool,
-    /// The limit it passed.
-    pub max_response_bytes: usize,
+    /// A successful body was larger than this limit ([`Limits::max_response_bytes`]); it was
+    /// not read.
+    pub body_too_large: Option<usize>,
     /// The successful body, as received (shared with the response, not copied).
     pub body: bytes::Bytes,
 }
@@ -181,27 +180,22 @@ impl Call {
             return Ok(buffered(response, ERROR_BODY_LIMIT).await?.0);
         }
         let limit = self.limits.max_response_bytes;
-        let complete = match response.content_length() {
-            // Believed without reading: no need to read what would be dropped.
-            Some(length) if length > limit as u64 => None,
-            _ => Some(buffered(response, limit).await?),
-        };
-        match complete {
-            Some((response, body, true)) => {
+        // An announced length over the limit is believed: nothing is read that would be dropped.
+        if response
+            .content_length()
+            .is_none_or(|length| length <= limit as u64)
+        {
+            let (response, body, complete) = buffered(response, limit).await?;
+            if complete {
                 self.update(|r| r.body = body);
-                Ok(response)
-            }
-            _ => {
-                self.update(|r| {
-                    r.body_too_large = true;
-                    r.max_response_bytes = limit;
-                });
-                // What was read is useless (a cut JSON document), and is dropped now.
-                Ok(reqwest::Response::from(http::Response::new(
-                    bytes::Bytes::new(),
-                )))
+                return Ok(response);
             }
         }
+        self.update(|r| r.body_too_large = Some(limit));
+        // What was read is useless (a cut JSON document), and is dropped now.
+        Ok(reqwest::Response::from(http::Response::new(
+            bytes::Bytes::new(),
+        )))
     }
 
     fn note_response(&self, status: u16, headers: &HeaderMap) {
