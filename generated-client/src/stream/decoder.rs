@@ -40,7 +40,7 @@
 use std::collections::VecDeque;
 
 use super::event::{AgentEvent, from_data_stream_part, from_ui_chunk};
-use super::{Protocol, StreamError};
+use super::{Position, Protocol, StreamError};
 
 /// How many bytes to look at, when no line has ended yet, before deciding the protocol.
 const SNIFF_LIMIT: usize = 512;
@@ -107,8 +107,10 @@ pub struct Decoder {
     /// No more bytes will come; `flushed`: what that implies was done.
     finished: bool,
     flushed: bool,
-    /// Events decoded ahead (a data stream line can hold several).
-    queue: VecDeque<Result<AgentEvent, StreamError>>,
+    /// Events decoded ahead (a data stream line can hold several), with where they came from.
+    queue: VecDeque<(Position, Result<AgentEvent, StreamError>)>,
+    /// Where the item [`Decoder::next_event`] returned last came from.
+    position: Position,
     /// Open text and reasoning parts and known tool calls, by id (UI message stream). Lists,
     /// searched from the newest: a chunk is nearly always for the part opened last.
     open_text: Vec<String>,
@@ -145,6 +147,7 @@ impl Default for Decoder {
             finished: false,
             flushed: false,
             queue: VecDeque::new(),
+            position: Position { offset: 0, line: 0 },
             open_text: Vec::new(),
             open_reasoning: Vec::new(),
             tool_calls: Vec::new(),
@@ -247,8 +250,27 @@ impl Decoder {
         self.finished = true;
     }
 
+    /// Where the item [`Decoder::next_event`] returned last came from: the first data line of
+    /// its SSE event (UI message stream), its line (data stream), or its first byte (plain
+    /// text, whose line is 0). Events a protocol implies without a chunk of their own (plain
+    /// text's framing, a data stream message start) have the position of what implied them; the
+    /// framing after the end of plain text has the body's length.
+    ///
+    /// ```
+    /// use mintlify_agent::stream::{Decoder, Position};
+    /// let mut decoder = Decoder::new();
+    /// decoder.push(b"data: {\"type\":\"start-step\"}\n\n: ping\n\ndata: {\"type\":\"finish-step\"}\n\n");
+    /// decoder.next_event();
+    /// assert_eq!(decoder.position(), Position { offset: 0, line: 1 });
+    /// decoder.next_event();
+    /// assert_eq!(decoder.position(), Position { offset: 37, line: 5 });
+    /// ```
+    pub fn position(&self) -> Position {
+        self.position
+    }
+
     /// The next decoded event, or `None` until more bytes are pushed (or, after
-    /// [`Decoder::finish`], at the end).
+    /// [`Decoder::finish`], at the end). [`Decoder::position`] then says where it came from.
     pub fn next_event(&mut self) -> Option<Result<AgentEvent, StreamError>> {
         if self.stopped {
             return None;
@@ -267,7 +289,8 @@ impl Decoder {
     #[inline]
     fn decode_next(&mut self) -> Option<Result<AgentEvent, StreamError>> {
         loop {
-            if let Some(event) = self.queue.pop_front() {
+            if let Some((position, event)) = self.queue.pop_front() {
+                self.position = position;
                 return Some(event);
             }
             if !self.bom_checked {
@@ -287,28 +310,36 @@ impl Decoder {
             if self.protocol == Some(Protocol::Text) {
                 // Framed as the AI SDK's TextStreamChatTransport frames text: one text part.
                 if !std::mem::replace(&mut self.started, true) {
-                    self.queue.extend([
-                        Ok(AgentEvent::Start {
-                            message_id: None,
-                            metadata: None,
-                        }),
-                        Ok(AgentEvent::StartStep),
-                        Ok(AgentEvent::TextStart { id: TEXT_ID.into() }),
-                    ]);
+                    let at = self.text_position(self.start);
+                    self.queue.extend(
+                        [
+                            AgentEvent::Start {
+                                message_id: None,
+                                metadata: None,
+                            },
+                            AgentEvent::StartStep,
+                            AgentEvent::TextStart { id: TEXT_ID.into() },
+                        ]
+                        .map(|event| (at, Ok(event))),
+                    );
                     continue;
                 }
                 if let Some(event) = self.next_text() {
                     return Some(event);
                 }
                 if self.finished && !std::mem::replace(&mut self.flushed, true) {
-                    self.queue.extend([
-                        Ok(AgentEvent::TextEnd { id: TEXT_ID.into() }),
-                        Ok(AgentEvent::FinishStep),
-                        Ok(AgentEvent::Finish {
-                            finish_reason: None,
-                            metadata: None,
-                        }),
-                    ]);
+                    let at = self.text_position(self.buffer.len());
+                    self.queue.extend(
+                        [
+                            AgentEvent::TextEnd { id: TEXT_ID.into() },
+                            AgentEvent::FinishStep,
+                            AgentEvent::Finish {
+                                finish_reason: None,
+                                metadata: None,
+                            },
+                        ]
+                        .map(|event| (at, Ok(event))),
+                    );
                     continue;
                 }
                 return None;
@@ -321,6 +352,7 @@ impl Decoder {
                 }
                 Some(Line::TooLong(offset, line)) => {
                     self.discard_sse();
+                    self.position = Position { offset, line };
                     return Some(Err(StreamError::LineTooLong {
                         offset,
                         line,
@@ -333,16 +365,19 @@ impl Decoder {
                     if self.start < end {
                         let from = std::mem::replace(&mut self.start, end);
                         self.scan = end;
+                        // First: a data stream line's other events are queued already.
                         if let Some(event) = self.line(from, end) {
-                            self.queue.push_back(event);
+                            self.queue.push_front((self.position, event));
                         }
                     }
                     // The SDK's parser only dispatches at a blank line.
                     if self.protocol == Some(Protocol::UiMessageStream) && self.sse_has_data {
                         let (offset, line) = self.sse_start;
                         self.discard_sse();
-                        self.queue
-                            .push_back(Err(StreamError::Unterminated { offset, line }));
+                        self.queue.push_back((
+                            Position { offset, line },
+                            Err(StreamError::Unterminated { offset, line }),
+                        ));
                     }
                 }
                 None => return None,
@@ -410,6 +445,14 @@ impl Decoder {
         Line::TooLong(offset, self.lines)
     }
 
+    /// The position of plain text's byte `buffer[at]`.
+    fn text_position(&self, at: usize) -> Position {
+        Position {
+            offset: self.buffer_offset + at as u64,
+            line: 0,
+        }
+    }
+
     /// Drops the SSE event being read; the rest of its lines are ignored up to its blank line.
     fn discard_sse(&mut self) {
         if self.protocol == Some(Protocol::UiMessageStream) {
@@ -468,6 +511,7 @@ impl Decoder {
         let held = self.sse_line.map_or(self.sse_data.len(), |(a, b)| b - a);
         if held + 1 + (to - value_start) > self.max_event_bytes {
             let (offset, line) = self.sse_start;
+            self.position = Position { offset, line };
             self.discard_sse();
             return Some(Err(StreamError::EventTooLarge {
                 offset,
@@ -490,6 +534,7 @@ impl Decoder {
         }
         self.sse_has_data = false;
         let (offset, line) = self.sse_start;
+        self.position = Position { offset, line };
         let data = match self.sse_line.take() {
             Some((from, to)) => &self.buffer[from..to],
             None => &self.sse_data[..],
@@ -606,13 +651,14 @@ impl Decoder {
         if bytes.is_empty() {
             return None;
         }
+        self.position = Position { offset, line };
         if bytes.get(1) != Some(&b':') {
             let text = String::from_utf8_lossy(bytes).into_owned();
             return Some(Err(StreamError::InvalidLine { offset, line, text }));
         }
         let code = bytes[0];
         // The whole line is kept only for parts this client does not know.
-        let mut events = Events(&mut self.queue);
+        let mut events = Events(&mut self.queue, self.position);
         if let Err(source) = from_data_stream_part(
             code,
             &bytes[2..],
@@ -626,7 +672,8 @@ impl Decoder {
                 source,
             }));
         }
-        self.queue.pop_front()
+        let (_, event) = self.queue.pop_front()?;
+        Some(event)
     }
 
     /// The valid UTF-8 text pushed so far, as one event; an incomplete character waits.
@@ -636,6 +683,7 @@ impl Decoder {
             return None;
         }
         let offset = self.buffer_offset + self.start as u64;
+        self.position = Position { offset, line: 0 };
         let (valid, bad) = match std::str::from_utf8(rest) {
             Ok(_) => (rest.len(), None),
             Err(error) => (error.valid_up_to(), Some(error.error_len())),
@@ -647,14 +695,19 @@ impl Decoder {
             Some(None) if !self.finished => self.start += valid,
             Some(bad) => {
                 self.start += valid + bad.unwrap_or(rest.len() - valid);
-                let error = Err(StreamError::Utf8 {
+                let at = Position {
                     offset: offset + valid as u64,
+                    line: 0,
+                };
+                let error = Err(StreamError::Utf8 {
+                    offset: at.offset,
                     line: 0,
                 });
                 if valid == 0 {
+                    self.position = at;
                     return Some(error);
                 }
-                self.queue.push_back(error);
+                self.queue.push_back((at, error));
             }
         }
         (!text.is_empty()).then(|| {
@@ -673,12 +726,17 @@ fn close(ids: &mut Vec<String>, id: &str) {
     }
 }
 
-/// Appends decoded events to the queue.
-struct Events<'a>(&'a mut VecDeque<Result<AgentEvent, StreamError>>);
+/// Appends decoded events to the queue, all from one position.
+struct Events<'a>(
+    &'a mut VecDeque<(Position, Result<AgentEvent, StreamError>)>,
+    Position,
+);
 
 impl Extend<AgentEvent> for Events<'_> {
     fn extend<I: IntoIterator<Item = AgentEvent>>(&mut self, events: I) {
-        self.0.extend(events.into_iter().map(Ok));
+        let position = self.1;
+        self.0
+            .extend(events.into_iter().map(|event| (position, Ok(event))));
     }
 }
 

@@ -15,6 +15,15 @@ pub use event::{AgentEvent, MAX_PART_ITEMS, RawJson};
 pub use run::AgentRun;
 pub use transcript::{Part, PartState, ToolCall, ToolState, Transcript};
 
+/// Where in a run's body an event came from; see [`Decoder::position`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct Position {
+    /// Byte offset from the start of the body (a byte order mark counts).
+    pub offset: u64,
+    /// Line number, from 1; 0 for plain text, which has no lines.
+    pub line: u64,
+}
+
 /// The wire format of a run's body.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Protocol {

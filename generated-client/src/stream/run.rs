@@ -6,7 +6,7 @@ use std::task::{Context, Poll};
 use bytes::Bytes;
 use futures::{Stream, StreamExt};
 
-use super::{AgentEvent, Decoder, Protocol, StreamError, Transcript};
+use super::{AgentEvent, Decoder, Position, Protocol, StreamError, Transcript};
 use crate::Error;
 
 type Body = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
@@ -86,6 +86,11 @@ impl AgentRun {
     /// `X-Branch-Name`: the branch the agent works on.
     pub fn branch(&self) -> Option<&str> {
         self.branch.as_deref()
+    }
+
+    /// Where in the body the item the stream gave last came from; see [`Decoder::position`].
+    pub fn position(&self) -> Position {
+        self.decoder.position()
     }
 
     /// The stream's protocol, once known (from the headers, or from the first bytes).
