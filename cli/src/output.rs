@@ -172,11 +172,18 @@ impl LiveRun {
             }
             AgentEvent::ToolInputAvailable {
                 tool_name, input, ..
-            } => format!("→ {tool_name} {}", short(input.get())),
+            } => format!(
+                "→ {tool_name} {}",
+                short(input.as_ref().map_or("", |input| input.get()))
+            ),
             AgentEvent::ToolOutputError { error_text, .. } => {
                 format!("✗ tool failed: {error_text}")
             }
-            AgentEvent::Data { name, data, .. } if name == "todos" => todos_line(&data.to_value()),
+            AgentEvent::Data {
+                name,
+                data: Some(data),
+                ..
+            } if name == "todos" => todos_line(&data.to_value()),
             AgentEvent::Error { error_text } => format!("✗ {error_text}"),
             _ => return Ok(()),
         };

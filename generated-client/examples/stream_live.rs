@@ -27,7 +27,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         match event {
             Ok(AgentEvent::TextDelta { delta, .. }) => write!(stdout, "{delta}")?,
             Ok(AgentEvent::ToolInputAvailable {
-                tool_name, input, ..
+                tool_name,
+                input: Some(input),
+                ..
             }) => writeln!(stdout, "\n[{tool_name}] {}", input.get())?,
             Ok(AgentEvent::Finish { finish_reason, .. }) => {
                 writeln!(stdout, "\n(finished: {finish_reason:?})")?

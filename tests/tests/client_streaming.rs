@@ -62,10 +62,8 @@ async fn a_ui_message_stream_run_collects_into_a_transcript() {
     );
     let edit = transcript.tool_calls().nth(1).unwrap();
     assert_eq!(edit.input.as_ref().unwrap()["path"], "docs/quickstart.mdx");
-    assert_eq!(
-        serde_json::from_str::<serde_json::Value>(&edit.raw_input).unwrap(),
-        *edit.input.as_ref().unwrap()
-    );
+    // As the AI SDK: the streamed text goes once the whole input is there.
+    assert_eq!(edit.raw_input, None);
     let todos = transcript.todos().unwrap();
     assert_eq!(todos.len(), 3);
     assert!(transcript.unknown.is_empty() && transcript.errors.is_empty());

@@ -6,7 +6,9 @@
 
 use std::path::Path;
 
-use mintlify_agent::stream::{AgentEvent, Decoder, Part, Protocol, Transcript};
+use mintlify_agent::stream::{
+    AgentEvent, Decoder, Part, Protocol, ReasoningDetail, ToolState, Transcript,
+};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -106,6 +108,7 @@ fn data_stream_call(event: &AgentEvent, message_id: &str) -> Option<(String, Val
         AgentEvent::ToolInputStart {
             tool_call_id,
             tool_name,
+            ..
         } => call(
             "tool_call_streaming_start",
             json!({ "toolCallId": tool_call_id, "toolName": tool_name }),
@@ -120,14 +123,15 @@ fn data_stream_call(event: &AgentEvent, message_id: &str) -> Option<(String, Val
         AgentEvent::ToolInputAvailable {
             tool_call_id,
             tool_name,
-            input,
+            input: Some(input),
+            ..
         } => call(
             "tool_call",
             json!({ "toolCallId": tool_call_id, "toolName": tool_name, "args": input.to_value() }),
         ),
         AgentEvent::ToolOutputAvailable {
             tool_call_id,
-            output,
+            output: Some(output),
             ..
         } => call(
             "tool_result",
@@ -252,7 +256,7 @@ fn decode_any(
             }
         }
         match event {
-            Ok(AgentEvent::TextDelta { id, delta }) if id.is_empty() || id == "text-1" => {
+            Ok(AgentEvent::TextDelta { id, delta, .. }) if id.is_empty() || id == "text-1" => {
                 text.push_str(&delta)
             }
             other => {
@@ -586,47 +590,109 @@ fn decode_pieces(body: &[u8], byte_by_byte: bool) -> Vec<AgentEvent> {
     decode(body, &cuts)
 }
 
-/// The transcript as AI SDK 4's chat client shapes its message (the parts this run has).
-fn v4_message(transcript: &Transcript) -> Value {
-    let mut reasoning = String::new();
+/// The transcript as AI SDK 4's chat client (`processChatResponse`) shapes its message. The
+/// step of each tool call (the count of `e` parts before its last `b` or `9`) comes from the
+/// events; everything else from the transcript.
+fn v4_message(transcript: &Transcript, events: &[AgentEvent]) -> Value {
+    let mut step = 0;
+    let mut steps = std::collections::HashMap::new();
+    for event in events {
+        match event {
+            AgentEvent::FinishStep | AgentEvent::ContinuedStep => step += 1,
+            AgentEvent::ToolInputStart { tool_call_id, .. }
+            | AgentEvent::ToolInputAvailable { tool_call_id, .. } => {
+                steps.insert(tool_call_id.clone(), step);
+            }
+            _ => {}
+        }
+    }
+    let mut reasoning: Option<String> = None;
+    let mut invocations = Vec::new();
     let parts: Vec<Value> = transcript
         .parts
         .iter()
         .map(|part| match part {
             Part::StepStart => json!({ "type": "step-start" }),
             Part::Text { text, .. } => json!({ "type": "text", "text": text }),
-            Part::Reasoning {
-                text,
-                signature,
-                redacted,
-                ..
-            } => {
-                reasoning.push_str(text);
-                let mut details = Vec::new();
-                if !text.is_empty() {
-                    let mut detail = json!({ "type": "text", "text": text });
-                    if let Some(signature) = signature {
-                        detail["signature"] = json!(signature);
-                    }
-                    details.push(detail);
+            Part::Reasoning { text, details, .. } => {
+                if details
+                    .iter()
+                    .any(|d| matches!(d, ReasoningDetail::Text { .. }))
+                {
+                    reasoning.get_or_insert_default().push_str(text);
                 }
-                details.extend(
-                    redacted
-                        .iter()
-                        .map(|data| json!({ "type": "redacted", "data": data })),
-                );
+                let details: Vec<Value> = details
+                    .iter()
+                    .map(|detail| match detail {
+                        ReasoningDetail::Text { text, signature } => {
+                            let mut detail = json!({ "type": "text", "text": text });
+                            if let Some(signature) = signature {
+                                detail["signature"] = json!(signature);
+                            }
+                            detail
+                        }
+                        ReasoningDetail::Redacted { data } => {
+                            json!({ "type": "redacted", "data": data })
+                        }
+                        other => panic!("{other:?}"),
+                    })
+                    .collect();
                 json!({ "type": "reasoning", "reasoning": text, "details": details })
             }
-            other => panic!("not in the fixture: {other:?}"),
+            Part::Tool(call) => {
+                let state = match call.state {
+                    ToolState::InputStreaming => "partial-call",
+                    ToolState::InputAvailable => "call",
+                    ToolState::OutputAvailable => "result",
+                    other => panic!("no AI SDK 4 state: {other:?}"),
+                };
+                let mut invocation = json!({
+                    "state": state, "step": steps[&call.tool_call_id],
+                    "toolCallId": call.tool_call_id, "toolName": call.tool_name,
+                });
+                if let Some(args) = call.partial_input() {
+                    invocation["args"] = args;
+                }
+                if let Some(output) = &call.output {
+                    invocation["result"] = output.clone();
+                }
+                invocations.push(invocation.clone());
+                json!({ "type": "tool-invocation", "toolInvocation": invocation })
+            }
+            Part::SourceUrl {
+                source_id,
+                url,
+                title,
+                provider_metadata,
+            } => {
+                let mut source = json!({ "sourceType": "url", "id": source_id, "url": url });
+                if let Some(title) = title {
+                    source["title"] = json!(title);
+                }
+                if let Some(metadata) = provider_metadata {
+                    source["providerMetadata"] = metadata.clone();
+                }
+                json!({ "type": "source", "source": source })
+            }
+            Part::File {
+                media_type, url, ..
+            } => {
+                let data = url.split_once(";base64,").unwrap().1;
+                json!({ "type": "file", "mimeType": media_type, "data": data })
+            }
+            other => panic!("not in AI SDK 4: {other:?}"),
         })
         .collect();
     let mut message = json!({
         "id": transcript.message_id, "role": "assistant", "content": transcript.text(), "parts": parts
     });
+    if !invocations.is_empty() {
+        message["toolInvocations"] = json!(invocations);
+    }
     if !transcript.annotations.is_empty() {
         message["annotations"] = json!(transcript.annotations);
     }
-    if !reasoning.is_empty() {
+    if let Some(reasoning) = reasoning {
         message["reasoning"] = json!(reasoning);
     }
     message
@@ -638,11 +704,14 @@ fn data_stream_edge_cases_build_what_ai_sdk_4_builds() {
     for (name, case) in fixture["cases"].as_object().unwrap() {
         let body = case["body"].as_str().unwrap().as_bytes();
         for byte_by_byte in [false, true] {
+            let events = decode_pieces(body, byte_by_byte);
             let mut transcript = Transcript::new();
-            decode_pieces(body, byte_by_byte)
-                .iter()
-                .for_each(|e| transcript.apply(e));
-            assert_eq!(v4_message(&transcript), case["message"], "{name}");
+            events.iter().for_each(|e| transcript.apply(e));
+            assert_eq!(
+                v4_message(&transcript, &events),
+                case["message"],
+                "{name}, byte by byte: {byte_by_byte}"
+            );
         }
     }
 }

@@ -199,7 +199,9 @@ fn a_last_line_without_a_break_keeps_its_events_in_order() {
     let data: Vec<_> = items
         .iter()
         .filter_map(|(at, event)| match event {
-            Ok(AgentEvent::Data { data, .. }) => Some((*at, data.get().to_owned())),
+            Ok(AgentEvent::Data {
+                data: Some(data), ..
+            }) => Some((*at, data.get().to_owned())),
             _ => None,
         })
         .collect();

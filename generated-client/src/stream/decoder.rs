@@ -62,12 +62,12 @@ pub const MAX_REMEMBERED_IDS: usize = 4096;
 /// use mintlify_agent::stream::{AgentEvent, Decoder};
 /// let mut decoder = Decoder::new();
 /// decoder.push(b"data: {\"type\":\"text-start\",\"id\":\"t\"}\n\n");
-/// assert_eq!(decoder.next_event().unwrap().unwrap(), AgentEvent::TextStart { id: "t".into() });
+/// assert!(matches!(decoder.next_event(), Some(Ok(AgentEvent::TextStart { id, .. })) if id == "t"));
 /// decoder.push(b"data: {\"type\":\"text-delta\",\"id\":\"t\",\"del");
 /// assert!(decoder.next_event().is_none());
 /// decoder.push(b"ta\":\"Hi\"}\n\n");
 /// let event = decoder.next_event().unwrap().unwrap();
-/// assert_eq!(event, AgentEvent::TextDelta { id: "t".into(), delta: "Hi".into() });
+/// assert!(matches!(event, AgentEvent::TextDelta { id, delta, .. } if id == "t" && delta == "Hi"));
 /// ```
 #[derive(Debug)]
 pub struct Decoder {
@@ -198,8 +198,9 @@ impl Decoder {
     }
 
     /// Strict mode: the first error ends the stream (no event after it), as the AI SDK's
-    /// `useChat` stops at the first invalid chunk. By default errors are reported and decoding
-    /// goes on.
+    /// `useChat` stops at the first invalid chunk; a chunk that would be [`AgentEvent::Unknown`]
+    /// is then [`StreamError::InvalidChunk`]. By default errors are reported and decoding goes
+    /// on.
     #[must_use]
     pub fn strict(mut self, strict: bool) -> Self {
         self.strict = strict;
@@ -275,7 +276,14 @@ impl Decoder {
         if self.stopped {
             return None;
         }
-        let event = self.decode_next();
+        let mut event = self.decode_next();
+        if self.strict
+            && let Some(Ok(AgentEvent::Unknown { raw })) = &mut event
+        {
+            let Position { offset, line } = self.position;
+            let raw = std::mem::take(raw);
+            event = Some(Err(StreamError::InvalidChunk { offset, line, raw }));
+        }
         if self.strict && matches!(event, Some(Err(_))) {
             self.stopped = true;
             self.buffer = Vec::new();
@@ -318,7 +326,10 @@ impl Decoder {
                                 metadata: None,
                             },
                             AgentEvent::StartStep,
-                            AgentEvent::TextStart { id: TEXT_ID.into() },
+                            AgentEvent::TextStart {
+                                id: TEXT_ID.into(),
+                                provider_metadata: None,
+                            },
                         ]
                         .map(|event| (at, Ok(event))),
                     );
@@ -331,7 +342,11 @@ impl Decoder {
                     let at = self.text_position(self.buffer.len());
                     self.queue.extend(
                         [
-                            AgentEvent::TextEnd { id: TEXT_ID.into() },
+                            AgentEvent::TextEnd {
+                                id: TEXT_ID.into(),
+                                provider_metadata: None,
+                                citations: None,
+                            },
                             AgentEvent::FinishStep,
                             AgentEvent::Finish {
                                 finish_reason: None,
@@ -573,7 +588,7 @@ impl Decoder {
             ids.len() >= MAX_REMEMBERED_IDS || ids.iter().rev().any(|known| known == id)
         };
         let missing = match event {
-            AgentEvent::TextStart { id } => {
+            AgentEvent::TextStart { id, .. } => {
                 open(&mut self.open_text, id);
                 None
             }
@@ -582,7 +597,7 @@ impl Decoder {
                 self.open_reasoning.clear();
                 None
             }
-            AgentEvent::ReasoningStart { id } => {
+            AgentEvent::ReasoningStart { id, .. } => {
                 open(&mut self.open_reasoning, id);
                 None
             }
@@ -595,11 +610,13 @@ impl Decoder {
             AgentEvent::TextDelta { id, .. } => {
                 (!known(&self.open_text, id)).then_some(("text-delta", id))
             }
-            AgentEvent::TextEnd { id } => (!known(&self.open_text, id)).then_some(("text-end", id)),
+            AgentEvent::TextEnd { id, .. } => {
+                (!known(&self.open_text, id)).then_some(("text-end", id))
+            }
             AgentEvent::ReasoningDelta { id, .. } => {
                 (!known(&self.open_reasoning, id)).then_some(("reasoning-delta", id))
             }
-            AgentEvent::ReasoningEnd { id } => {
+            AgentEvent::ReasoningEnd { id, .. } => {
                 (!known(&self.open_reasoning, id)).then_some(("reasoning-end", id))
             }
             AgentEvent::ToolInputDelta { tool_call_id, .. } => {
@@ -633,8 +650,8 @@ impl Decoder {
             });
         }
         match event {
-            AgentEvent::TextEnd { id } => close(&mut self.open_text, id),
-            AgentEvent::ReasoningEnd { id } => close(&mut self.open_reasoning, id),
+            AgentEvent::TextEnd { id, .. } => close(&mut self.open_text, id),
+            AgentEvent::ReasoningEnd { id, .. } => close(&mut self.open_reasoning, id),
             _ => {}
         }
         None
@@ -714,6 +731,7 @@ impl Decoder {
             Ok(AgentEvent::TextDelta {
                 id: TEXT_ID.into(),
                 delta: text,
+                provider_metadata: None,
             })
         })
     }
@@ -806,6 +824,7 @@ mod tests {
         Ok(AgentEvent::TextDelta {
             id: "t".into(),
             delta: text.into(),
+            provider_metadata: None,
         })
     }
 
@@ -815,7 +834,10 @@ mod tests {
         assert_eq!(
             decode(None, &[body]),
             [
-                Ok(AgentEvent::TextStart { id: "t".into() }),
+                Ok(AgentEvent::TextStart {
+                    id: "t".into(),
+                    provider_metadata: None,
+                }),
                 delta("a"),
                 delta("b"),
                 delta("c"),
@@ -871,7 +893,8 @@ mod tests {
             events[2],
             Ok(AgentEvent::TextDelta {
                 id: String::new(),
-                delta: "Hé".into()
+                delta: "Hé".into(),
+                provider_metadata: None,
             })
         );
         assert!(
@@ -913,14 +936,19 @@ mod tests {
             broken[3],
             Ok(AgentEvent::TextDelta {
                 id: TEXT_ID.into(),
-                delta: "ok".into()
+                delta: "ok".into(),
+                provider_metadata: None,
             })
         );
         assert!(broken[4].is_err() && broken[5].is_err(), "{broken:?}");
         assert_eq!(
             broken[6..],
             [
-                Ok(AgentEvent::TextEnd { id: TEXT_ID.into() }),
+                Ok(AgentEvent::TextEnd {
+                    id: TEXT_ID.into(),
+                    provider_metadata: None,
+                    citations: None,
+                }),
                 Ok(AgentEvent::FinishStep),
                 Ok(AgentEvent::Finish {
                     finish_reason: None,
@@ -954,7 +982,7 @@ mod tests {
         let mut out: Vec<String> = Vec::new();
         let mut text = String::new();
         let mut take = |event: Result<AgentEvent, StreamError>, out: &mut Vec<String>| match event {
-            Ok(AgentEvent::TextDelta { id, delta }) if id.is_empty() || id == TEXT_ID => {
+            Ok(AgentEvent::TextDelta { id, delta, .. }) if id.is_empty() || id == TEXT_ID => {
                 text.push_str(&delta)
             }
             other => {

@@ -9,28 +9,42 @@ use serde_json::value::RawValue;
 
 /// One event of an agent run.
 ///
-/// Chunk types this client does not know, and known types without their required fields, come
-/// through as [`AgentEvent::Unknown`] with the raw JSON: they never end the stream.
+/// Chunk types this client does not know, and chunks the AI SDK's `uiMessageChunkSchema` (or AI
+/// SDK 4's part parser) rejects (a required field missing, a field of the wrong type, an
+/// optional field sent as `null`, a `finish` with a reason outside its list), come through as
+/// [`AgentEvent::Unknown`] with the raw JSON: they never end a lenient stream.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum AgentEvent {
-    /// The assistant message begins (`start`; v4: the first `f` part).
+    /// The assistant message begins (`start`; v4: the first `f` part). A `start` with another
+    /// message id than the one so far starts the message over, as `readUIMessageStream` does.
     Start {
         /// The message's id.
         message_id: Option<String>,
         /// Message metadata sent with it.
         metadata: Option<RawJson>,
     },
+    /// The message's id changes and its parts stay (v4: a later step's `f` part with another
+    /// `messageId`; AI SDK 4's chat client ends with the last step's id).
+    MessageId {
+        /// The new id.
+        message_id: String,
+    },
     /// A step (one model call) begins (`start-step`; v4 `f`).
     StartStep,
     /// A step ends (`finish-step`; v4 `e`).
     FinishStep,
+    /// A step ends and the next one continues its text (v4 `e` with `isContinued: true`): AI
+    /// SDK 4 appends the next step's text to the same text part.
+    ContinuedStep,
     /// The current step is discarded: the parts since its start go (`reset-step`, AI SDK 7).
     ResetStep,
     /// A provider-specific part (`custom`, AI SDK 7).
     Custom {
         /// What it is, e.g. `openai.compaction`.
         kind: String,
+        /// Provider metadata (`providerMetadata`).
+        provider_metadata: Option<RawJson>,
     },
     /// A file the model produced while reasoning (`reasoning-file`, AI SDK 7).
     ReasoningFile {
@@ -38,11 +52,22 @@ pub enum AgentEvent {
         url: String,
         /// Its media type.
         media_type: String,
+        /// Provider metadata (`providerMetadata`).
+        provider_metadata: Option<RawJson>,
+    },
+    /// A message the user sent while the run was going (`steering-message`, AI SDK 7).
+    SteeringMessage {
+        /// The message's id.
+        id: String,
+        /// Its parts (`text` and `file` objects), as sent.
+        parts: RawJson,
     },
     /// A text part begins.
     TextStart {
         /// The part's id.
         id: String,
+        /// Provider metadata (`providerMetadata`).
+        provider_metadata: Option<RawJson>,
     },
     /// More text for the user (`text-delta`; v4 `0`, whose id is empty).
     TextDelta {
@@ -50,16 +75,25 @@ pub enum AgentEvent {
         id: String,
         /// The text.
         delta: String,
+        /// Provider metadata (`providerMetadata`): replaces the part's when given.
+        provider_metadata: Option<RawJson>,
     },
     /// A text part ends.
     TextEnd {
         /// The part's id.
         id: String,
+        /// Provider metadata (`providerMetadata`): replaces the part's when given.
+        provider_metadata: Option<RawJson>,
+        /// The sources the text cites (`citations`, AI SDK 7), as the AI SDK's schema keeps
+        /// them (fields it does not know are dropped).
+        citations: Option<RawJson>,
     },
     /// A reasoning part begins.
     ReasoningStart {
         /// The part's id.
         id: String,
+        /// Provider metadata (`providerMetadata`).
+        provider_metadata: Option<RawJson>,
     },
     /// More of the model's reasoning (`reasoning-delta`; v4 `g`, whose id is empty).
     ReasoningDelta {
@@ -67,11 +101,15 @@ pub enum AgentEvent {
         id: String,
         /// The text.
         delta: String,
+        /// Provider metadata (`providerMetadata`): replaces the part's when given.
+        provider_metadata: Option<RawJson>,
     },
     /// A reasoning part ends.
     ReasoningEnd {
         /// The part's id.
         id: String,
+        /// Provider metadata (`providerMetadata`): replaces the part's when given.
+        provider_metadata: Option<RawJson>,
     },
     /// Redacted reasoning (v4 `i`).
     RedactedReasoning {
@@ -89,6 +127,8 @@ pub enum AgentEvent {
         tool_call_id: String,
         /// The tool.
         tool_name: String,
+        /// What else the chunk said (title, provider metadata…); `None` when nothing.
+        meta: Option<Box<ToolMeta>>,
     },
     /// A piece of the tool input's JSON text (`tool-input-delta`; v4 `c`).
     ToolInputDelta {
@@ -103,8 +143,10 @@ pub enum AgentEvent {
         tool_call_id: String,
         /// The tool.
         tool_name: String,
-        /// The input.
-        input: RawJson,
+        /// The input; `None` when the chunk has none.
+        input: Option<RawJson>,
+        /// What else the chunk said; `None` when nothing.
+        meta: Option<Box<ToolMeta>>,
     },
     /// The tool input could not be used.
     ToolInputError {
@@ -112,19 +154,24 @@ pub enum AgentEvent {
         tool_call_id: String,
         /// The tool.
         tool_name: String,
-        /// The input as given.
-        input: RawJson,
+        /// The input as given (`input`, or AI SDK 6's `rawInput`); `None` when the chunk has
+        /// none.
+        input: Option<RawJson>,
         /// Why.
         error_text: String,
+        /// What else the chunk said; `None` when nothing.
+        meta: Option<Box<ToolMeta>>,
     },
     /// The tool's output (`tool-output-available`; v4 `a`).
     ToolOutputAvailable {
         /// The call's id.
         tool_call_id: String,
-        /// The output.
-        output: RawJson,
-        /// Whether more output will follow for this call.
-        preliminary: bool,
+        /// The output; `None` when the chunk has none.
+        output: Option<RawJson>,
+        /// Whether more output will follow for this call (`preliminary`), when said.
+        preliminary: Option<bool>,
+        /// What else the chunk said; `None` when nothing.
+        meta: Option<Box<ToolMeta>>,
     },
     /// The tool failed.
     ToolOutputError {
@@ -132,6 +179,8 @@ pub enum AgentEvent {
         tool_call_id: String,
         /// Why.
         error_text: String,
+        /// What else the chunk said; `None` when nothing.
+        meta: Option<Box<ToolMeta>>,
     },
     /// The tool call waits for approval.
     ToolApprovalRequest {
@@ -139,6 +188,8 @@ pub enum AgentEvent {
         approval_id: String,
         /// The call's id.
         tool_call_id: String,
+        /// What else the chunk said (reason, descriptor…); `None` when nothing.
+        request: Option<Box<ApprovalRequest>>,
     },
     /// The tool call was approved or not.
     ToolApprovalResponse {
@@ -148,6 +199,10 @@ pub enum AgentEvent {
         approved: bool,
         /// Why, when given.
         reason: Option<String>,
+        /// Whether the provider ran the tool (`providerExecuted`), when said.
+        provider_executed: Option<bool>,
+        /// Provider metadata (`providerMetadata`).
+        provider_metadata: Option<RawJson>,
     },
     /// The tool call was denied, so it has no output.
     ToolOutputDenied {
@@ -162,6 +217,8 @@ pub enum AgentEvent {
         url: String,
         /// Its title.
         title: Option<String>,
+        /// Provider metadata (`providerMetadata`).
+        provider_metadata: Option<RawJson>,
     },
     /// A source document.
     SourceDocument {
@@ -173,6 +230,8 @@ pub enum AgentEvent {
         title: String,
         /// Its file name.
         filename: Option<String>,
+        /// Provider metadata (`providerMetadata`).
+        provider_metadata: Option<RawJson>,
     },
     /// A file (`file`; v4 `k` as a `data:` URL).
     File {
@@ -180,17 +239,22 @@ pub enum AgentEvent {
         url: String,
         /// Its media type.
         media_type: String,
+        /// Provider metadata (`providerMetadata`).
+        provider_metadata: Option<RawJson>,
     },
     /// A custom data part, `data-<name>` (v4 `2`). Mintlify's agent sends its todos this way.
     Data {
         /// The name after `data-`.
         name: String,
-        /// The part's id; a later part with the same id replaces it.
+        /// The part's id; a later part with the same id replaces its data.
         id: Option<String>,
-        /// The data.
-        data: RawJson,
-        /// Whether it is only for now (not kept in the message).
-        transient: bool,
+        /// The data; `None` when the chunk has none (the AI SDK's schema allows that).
+        data: Option<RawJson>,
+        /// Whether it is only for now (not kept in the message), when said.
+        transient: Option<bool>,
+        /// The chunk's other fields, as a JSON object (the AI SDK keeps them on the part);
+        /// `None` when there are none.
+        extra: Option<RawJson>,
     },
     /// Message annotations (v4 `8`): AI SDK 4 appends them to the message's list.
     Annotations {
@@ -199,8 +263,8 @@ pub enum AgentEvent {
     },
     /// Message metadata (`message-metadata`).
     MessageMetadata {
-        /// The metadata.
-        metadata: RawJson,
+        /// The metadata; `None` when the chunk has none.
+        metadata: Option<RawJson>,
     },
     /// The run reported an error (`error`; v4 `3`).
     Error {
@@ -214,16 +278,64 @@ pub enum AgentEvent {
     },
     /// The message ends (`finish`; v4 `d`).
     Finish {
-        /// `stop`, `tool-calls`, `error`, …
+        /// `stop`, `length`, `content-filter`, `tool-calls`, `error`, `interrupted` or `other`
+        /// (v4: any string).
         finish_reason: Option<String>,
         /// Message metadata sent with it.
         metadata: Option<RawJson>,
     },
-    /// A chunk this client does not know, as received.
+    /// A chunk this client does not know, or one the AI SDK's schema rejects, as received.
     Unknown {
         /// The chunk's JSON text (UI message stream) or the whole line (data stream).
         raw: String,
     },
+}
+
+/// What a tool chunk may say besides its call, each field `None` when not sent. Which fields a
+/// chunk type can carry is the AI SDK's `uiMessageChunkSchema`: `input_encoding` only on
+/// `tool-input-start`, `title` on the `tool-input-*` chunks.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ToolMeta {
+    /// Whether the provider runs the tool (`providerExecuted`).
+    pub provider_executed: Option<bool>,
+    /// Provider metadata (`providerMetadata`): the call's on input chunks, the result's on
+    /// output chunks.
+    pub provider_metadata: Option<RawJson>,
+    /// The tool's own metadata (`toolMetadata`), a JSON object.
+    pub tool_metadata: Option<RawJson>,
+    /// Whether the tool is dynamic (`dynamic`): its part is a `dynamic-tool` part.
+    pub dynamic: Option<bool>,
+    /// The tool's title for people (`title`).
+    pub title: Option<String>,
+    /// How the input streams (`inputEncoding`).
+    pub input_encoding: Option<InputEncoding>,
+}
+
+/// How a tool's input streams (`inputEncoding`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InputEncoding {
+    /// JSON text: the partial input is its partial parse.
+    Json,
+    /// Plain text: the partial input is the text itself.
+    Text,
+}
+
+/// What a `tool-approval-request` may say besides its ids, each field `None` when not sent.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ApprovalRequest {
+    /// Why approval is asked (`reason`).
+    pub reason: Option<String>,
+    /// What is to be approved (`approvalDescriptor`).
+    pub descriptor: Option<RawJson>,
+    /// The input as the tool's input schema sees it (`inputSchemaInput`).
+    pub input_schema_input: Option<RawJson>,
+    /// Whether the approval is automatic (`isAutomatic`).
+    pub is_automatic: Option<bool>,
+    /// A signature over the request (`signature`).
+    pub signature: Option<String>,
 }
 
 impl AgentEvent {
@@ -279,13 +391,77 @@ enum Json<'a> {
 }
 
 /// `raw` as [`UiChunk`] writes it.
-fn to_json(parse: bool, raw: &RawJson) -> Json<'_> {
+fn to_json(parse: bool, raw: &RawValue) -> Json<'_> {
     if parse {
-        Json::Parsed(raw.to_value())
+        Json::Parsed(serde_json::from_str(raw.get()).unwrap_or(Value::Null))
     } else {
-        Json::Raw(&raw.0)
+        Json::Raw(raw)
     }
 }
+
+fn opt_json(parse: bool, raw: &Option<RawJson>) -> Option<Json<'_>> {
+    raw.as_ref().map(|raw| to_json(parse, &raw.0))
+}
+
+/// The fields of a tool chunk's [`ToolMeta`], written into its map.
+fn tool_meta<M: serde::ser::SerializeMap>(
+    map: &mut M,
+    meta: Option<&ToolMeta>,
+    parse: bool,
+) -> Result<(), M::Error> {
+    let Some(meta) = meta else { return Ok(()) };
+    if let Some(encoding) = &meta.input_encoding {
+        map.serialize_entry("inputEncoding", encoding)?;
+    }
+    if let Some(value) = &meta.provider_executed {
+        map.serialize_entry("providerExecuted", value)?;
+    }
+    if let Some(value) = opt_json(parse, &meta.provider_metadata) {
+        map.serialize_entry("providerMetadata", &value)?;
+    }
+    if let Some(value) = opt_json(parse, &meta.tool_metadata) {
+        map.serialize_entry("toolMetadata", &value)?;
+    }
+    if let Some(value) = &meta.dynamic {
+        map.serialize_entry("dynamic", value)?;
+    }
+    if let Some(value) = &meta.title {
+        map.serialize_entry("title", value)?;
+    }
+    Ok(())
+}
+
+/// A JSON object's fields in order, values as their text.
+struct Fields<'a>(Vec<(Cow<'a, str>, &'a RawValue)>);
+
+impl<'de> Deserialize<'de> for Fields<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Fields<'de>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut fields = Vec::new();
+                while let Some(key) = map.next_key::<Key<'de>>()? {
+                    fields.push((key.0, map.next_value::<&RawValue>()?));
+                }
+                Ok(Fields(fields))
+            }
+        }
+        deserializer.deserialize_map(Visit)
+    }
+}
+
+/// A string borrowed from the input where it has no escapes.
+#[derive(Deserialize, PartialEq, Eq, Hash)]
+struct Key<'a>(#[serde(borrow)] Cow<'a, str>);
 
 impl serde::Serialize for Json<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -322,25 +498,79 @@ impl serde::Serialize for UiChunk<'_> {
             } => {
                 entries!("start");
                 optional!("messageId" => message_id);
-                optional!("messageMetadata" => &metadata.as_ref().map(|raw| to_json(parse, raw)));
+                optional!("messageMetadata" => &opt_json(parse, metadata));
+            }
+            AgentEvent::MessageId { message_id } => {
+                entries!("message-id", "messageId" => message_id)
             }
             AgentEvent::StartStep => entries!("start-step"),
             AgentEvent::FinishStep => entries!("finish-step"),
+            AgentEvent::ContinuedStep => entries!("finish-step", "isContinued" => &true),
             AgentEvent::ResetStep => entries!("reset-step"),
-            AgentEvent::Custom { kind } => entries!("custom", "kind" => kind),
-            AgentEvent::ReasoningFile { url, media_type } => {
-                entries!("reasoning-file", "url" => url, "mediaType" => media_type)
+            AgentEvent::Custom {
+                kind,
+                provider_metadata,
+            } => {
+                entries!("custom", "kind" => kind);
+                optional!("providerMetadata" => &opt_json(parse, provider_metadata));
             }
-            AgentEvent::TextStart { id } => entries!("text-start", "id" => id),
-            AgentEvent::TextDelta { id, delta } => {
-                entries!("text-delta", "id" => id, "delta" => delta)
+            AgentEvent::ReasoningFile {
+                url,
+                media_type,
+                provider_metadata,
+            } => {
+                entries!("reasoning-file", "url" => url, "mediaType" => media_type);
+                optional!("providerMetadata" => &opt_json(parse, provider_metadata));
             }
-            AgentEvent::TextEnd { id } => entries!("text-end", "id" => id),
-            AgentEvent::ReasoningStart { id } => entries!("reasoning-start", "id" => id),
-            AgentEvent::ReasoningDelta { id, delta } => {
-                entries!("reasoning-delta", "id" => id, "delta" => delta)
+            AgentEvent::SteeringMessage { id, parts } => {
+                entries!("steering-message", "id" => id, "parts" => &to_json(parse, &parts.0))
             }
-            AgentEvent::ReasoningEnd { id } => entries!("reasoning-end", "id" => id),
+            AgentEvent::TextStart {
+                id,
+                provider_metadata,
+            } => {
+                entries!("text-start", "id" => id);
+                optional!("providerMetadata" => &opt_json(parse, provider_metadata));
+            }
+            AgentEvent::TextDelta {
+                id,
+                delta,
+                provider_metadata,
+            } => {
+                entries!("text-delta", "id" => id, "delta" => delta);
+                optional!("providerMetadata" => &opt_json(parse, provider_metadata));
+            }
+            AgentEvent::TextEnd {
+                id,
+                provider_metadata,
+                citations,
+            } => {
+                entries!("text-end", "id" => id);
+                optional!("citations" => &opt_json(parse, citations));
+                optional!("providerMetadata" => &opt_json(parse, provider_metadata));
+            }
+            AgentEvent::ReasoningStart {
+                id,
+                provider_metadata,
+            } => {
+                entries!("reasoning-start", "id" => id);
+                optional!("providerMetadata" => &opt_json(parse, provider_metadata));
+            }
+            AgentEvent::ReasoningDelta {
+                id,
+                delta,
+                provider_metadata,
+            } => {
+                entries!("reasoning-delta", "id" => id, "delta" => delta);
+                optional!("providerMetadata" => &opt_json(parse, provider_metadata));
+            }
+            AgentEvent::ReasoningEnd {
+                id,
+                provider_metadata,
+            } => {
+                entries!("reasoning-end", "id" => id);
+                optional!("providerMetadata" => &opt_json(parse, provider_metadata));
+            }
             AgentEvent::RedactedReasoning { data } => {
                 entries!("redacted-reasoning", "data" => data)
             }
@@ -350,8 +580,10 @@ impl serde::Serialize for UiChunk<'_> {
             AgentEvent::ToolInputStart {
                 tool_call_id,
                 tool_name,
+                meta,
             } => {
-                entries!("tool-input-start", "toolCallId" => tool_call_id, "toolName" => tool_name)
+                entries!("tool-input-start", "toolCallId" => tool_call_id, "toolName" => tool_name);
+                tool_meta(&mut map, meta.as_deref(), parse)?;
             }
             AgentEvent::ToolInputDelta {
                 tool_call_id,
@@ -363,50 +595,78 @@ impl serde::Serialize for UiChunk<'_> {
                 tool_call_id,
                 tool_name,
                 input,
-            } => entries!(
-                "tool-input-available", "toolCallId" => tool_call_id, "toolName" => tool_name,
-                "input" => &to_json(parse, input)
-            ),
+                meta,
+            } => {
+                entries!(
+                    "tool-input-available", "toolCallId" => tool_call_id, "toolName" => tool_name
+                );
+                optional!("input" => &opt_json(parse, input));
+                tool_meta(&mut map, meta.as_deref(), parse)?;
+            }
             AgentEvent::ToolInputError {
                 tool_call_id,
                 tool_name,
                 input,
                 error_text,
-            } => entries!(
-                "tool-input-error", "toolCallId" => tool_call_id, "toolName" => tool_name,
-                "input" => &to_json(parse, input), "errorText" => error_text
-            ),
+                meta,
+            } => {
+                entries!(
+                    "tool-input-error", "toolCallId" => tool_call_id, "toolName" => tool_name
+                );
+                optional!("input" => &opt_json(parse, input));
+                map.serialize_entry("errorText", error_text)?;
+                tool_meta(&mut map, meta.as_deref(), parse)?;
+            }
             AgentEvent::ToolOutputAvailable {
                 tool_call_id,
                 output,
                 preliminary,
+                meta,
             } => {
-                entries!(
-                    "tool-output-available", "toolCallId" => tool_call_id, "output" => &to_json(parse, output)
-                );
-                optional!("preliminary" => preliminary.then_some(true));
+                entries!("tool-output-available", "toolCallId" => tool_call_id);
+                optional!("output" => &opt_json(parse, output));
+                optional!("preliminary" => preliminary);
+                tool_meta(&mut map, meta.as_deref(), parse)?;
             }
             AgentEvent::ToolOutputError {
                 tool_call_id,
                 error_text,
-            } => entries!(
-                "tool-output-error", "toolCallId" => tool_call_id, "errorText" => error_text
-            ),
+                meta,
+            } => {
+                entries!(
+                    "tool-output-error", "toolCallId" => tool_call_id, "errorText" => error_text
+                );
+                tool_meta(&mut map, meta.as_deref(), parse)?;
+            }
             AgentEvent::ToolApprovalRequest {
                 approval_id,
                 tool_call_id,
-            } => entries!(
-                "tool-approval-request", "approvalId" => approval_id, "toolCallId" => tool_call_id
-            ),
+                request,
+            } => {
+                entries!(
+                    "tool-approval-request", "approvalId" => approval_id, "toolCallId" => tool_call_id
+                );
+                if let Some(request) = request.as_deref() {
+                    optional!("reason" => &request.reason);
+                    optional!("approvalDescriptor" => &opt_json(parse, &request.descriptor));
+                    optional!("inputSchemaInput" => &opt_json(parse, &request.input_schema_input));
+                    optional!("isAutomatic" => &request.is_automatic);
+                    optional!("signature" => &request.signature);
+                }
+            }
             AgentEvent::ToolApprovalResponse {
                 approval_id,
                 approved,
                 reason,
+                provider_executed,
+                provider_metadata,
             } => {
                 entries!(
                     "tool-approval-response", "approvalId" => approval_id, "approved" => approved
                 );
                 optional!("reason" => reason);
+                optional!("providerExecuted" => provider_executed);
+                optional!("providerMetadata" => &opt_json(parse, provider_metadata));
             }
             AgentEvent::ToolOutputDenied { tool_call_id } => {
                 entries!("tool-output-denied", "toolCallId" => tool_call_id)
@@ -415,43 +675,64 @@ impl serde::Serialize for UiChunk<'_> {
                 source_id,
                 url,
                 title,
+                provider_metadata,
             } => {
                 entries!("source-url", "sourceId" => source_id, "url" => url);
                 optional!("title" => title);
+                optional!("providerMetadata" => &opt_json(parse, provider_metadata));
             }
             AgentEvent::SourceDocument {
                 source_id,
                 media_type,
                 title,
                 filename,
+                provider_metadata,
             } => {
                 entries!(
                     "source-document", "sourceId" => source_id, "mediaType" => media_type,
                     "title" => title
                 );
                 optional!("filename" => filename);
+                optional!("providerMetadata" => &opt_json(parse, provider_metadata));
             }
-            AgentEvent::File { url, media_type } => {
-                entries!("file", "url" => url, "mediaType" => media_type)
+            AgentEvent::File {
+                url,
+                media_type,
+                provider_metadata,
+            } => {
+                entries!("file", "url" => url, "mediaType" => media_type);
+                optional!("providerMetadata" => &opt_json(parse, provider_metadata));
             }
             AgentEvent::Data {
                 name,
                 id,
                 data,
                 transient,
+                extra,
             } => {
                 entries!(&format!("data-{name}"));
                 optional!("id" => id);
-                map.serialize_entry("data", &to_json(parse, data))?;
-                optional!("transient" => transient.then_some(true));
+                optional!("data" => &opt_json(parse, data));
+                optional!("transient" => transient);
+                // The other fields of the chunk, at its top level.
+                if let Some(extra) = extra
+                    && let Ok(Fields(fields)) = serde_json::from_str::<Fields<'_>>(extra.get())
+                {
+                    for (key, value) in fields {
+                        map.serialize_entry(&key, &to_json(parse, value))?;
+                    }
+                }
             }
             AgentEvent::Annotations { annotations } => {
-                let annotations: Vec<Json<'_>> =
-                    annotations.iter().map(|raw| to_json(parse, raw)).collect();
+                let annotations: Vec<Json<'_>> = annotations
+                    .iter()
+                    .map(|raw| to_json(parse, &raw.0))
+                    .collect();
                 entries!("message-annotations", "annotations" => &annotations)
             }
             AgentEvent::MessageMetadata { metadata } => {
-                entries!("message-metadata", "messageMetadata" => &to_json(parse, metadata))
+                entries!("message-metadata");
+                optional!("messageMetadata" => &opt_json(parse, metadata));
             }
             AgentEvent::Error { error_text } => entries!("error", "errorText" => error_text),
             AgentEvent::Abort { reason } => {
@@ -464,7 +745,7 @@ impl serde::Serialize for UiChunk<'_> {
             } => {
                 entries!("finish");
                 optional!("finishReason" => finish_reason);
-                optional!("messageMetadata" => &metadata.as_ref().map(|raw| to_json(parse, raw)));
+                optional!("messageMetadata" => &opt_json(parse, metadata));
             }
             AgentEvent::Unknown { raw } => {
                 entries!("unknown");
@@ -556,18 +837,20 @@ impl std::fmt::Display for RawJson {
     }
 }
 
-/// A UI message stream chunk, read in one pass; every field any chunk type has.
+/// A UI message stream chunk, read in one pass; every field any chunk type has. Fields every
+/// chunk of a type has are read as strings; optional and rarer ones as raw JSON, checked for
+/// the chunk's type after (an optional field sent as `null` is refused, as the schema does).
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Chunk<'a> {
     #[serde(rename = "type", borrow)]
     kind: Cow<'a, str>,
     #[serde(borrow)]
-    id: Option<Cow<'a, str>>,
+    id: Option<&'a RawValue>,
     #[serde(borrow)]
     delta: Option<Cow<'a, str>>,
     #[serde(borrow)]
-    message_id: Option<Cow<'a, str>>,
+    message_id: Option<&'a RawValue>,
     #[serde(borrow)]
     tool_call_id: Option<Cow<'a, str>>,
     #[serde(borrow)]
@@ -577,9 +860,9 @@ struct Chunk<'a> {
     #[serde(borrow)]
     error_text: Option<Cow<'a, str>>,
     #[serde(borrow)]
-    finish_reason: Option<Cow<'a, str>>,
+    finish_reason: Option<&'a RawValue>,
     #[serde(borrow)]
-    reason: Option<Cow<'a, str>>,
+    reason: Option<&'a RawValue>,
     #[serde(borrow)]
     approval_id: Option<Cow<'a, str>>,
     #[serde(borrow)]
@@ -587,11 +870,11 @@ struct Chunk<'a> {
     #[serde(borrow)]
     url: Option<Cow<'a, str>>,
     #[serde(borrow)]
-    title: Option<Cow<'a, str>>,
+    title: Option<&'a RawValue>,
     #[serde(borrow)]
     media_type: Option<Cow<'a, str>>,
     #[serde(borrow)]
-    filename: Option<Cow<'a, str>>,
+    filename: Option<&'a RawValue>,
     #[serde(borrow)]
     input: Option<&'a RawValue>,
     /// AI SDK 6's name for a `tool-input-error`'s input.
@@ -606,8 +889,32 @@ struct Chunk<'a> {
     data: Option<&'a RawValue>,
     #[serde(borrow)]
     message_metadata: Option<&'a RawValue>,
-    transient: Option<bool>,
-    preliminary: Option<bool>,
+    #[serde(borrow)]
+    provider_metadata: Option<&'a RawValue>,
+    #[serde(borrow)]
+    provider_executed: Option<&'a RawValue>,
+    #[serde(borrow)]
+    tool_metadata: Option<&'a RawValue>,
+    #[serde(borrow)]
+    dynamic: Option<&'a RawValue>,
+    #[serde(borrow)]
+    input_encoding: Option<&'a RawValue>,
+    #[serde(borrow)]
+    citations: Option<&'a RawValue>,
+    #[serde(borrow)]
+    approval_descriptor: Option<&'a RawValue>,
+    #[serde(borrow)]
+    input_schema_input: Option<&'a RawValue>,
+    #[serde(borrow)]
+    is_automatic: Option<&'a RawValue>,
+    #[serde(borrow)]
+    signature: Option<&'a RawValue>,
+    #[serde(borrow)]
+    parts: Option<&'a RawValue>,
+    #[serde(borrow)]
+    transient: Option<&'a RawValue>,
+    #[serde(borrow)]
+    preliminary: Option<&'a RawValue>,
     approved: Option<bool>,
 }
 
@@ -615,10 +922,108 @@ fn owned(text: Option<Cow<'_, str>>) -> Option<String> {
     text.map(Cow::into_owned)
 }
 
-/// A JSON value as it arrived; `null` when absent.
-fn value(raw: Option<&RawValue>) -> RawJson {
-    raw.map_or_else(RawJson::null, RawJson::from)
+/// An optional field as the AI SDK's schema reads it: absent is `Some(None)`; present, it must
+/// be `T` (`null` is not: `None`, the chunk is refused).
+fn optional<'a, T: Deserialize<'a>>(raw: Option<&'a RawValue>) -> Option<Option<T>> {
+    match raw {
+        None => Some(None),
+        Some(raw) => serde_json::from_str(raw.get()).ok().map(Some),
+    }
 }
+
+/// An optional string field; see [`optional`].
+fn optional_string(raw: Option<&RawValue>) -> Option<Option<String>> {
+    optional::<Key<'_>>(raw).map(|key| key.map(|key| key.0.into_owned()))
+}
+
+/// A required string field kept as raw JSON.
+fn required_string(raw: Option<&RawValue>) -> Option<String> {
+    optional_string(raw).flatten()
+}
+
+/// An optional field of any JSON value (`z.unknown()`, `null` included).
+fn any_value(raw: Option<&RawValue>) -> Option<RawJson> {
+    raw.map(RawJson::from)
+}
+
+/// `providerMetadata`: an object of objects (`Record<string, Record<string, JSONValue>>`).
+fn provider_metadata(raw: Option<&RawValue>) -> Option<Option<RawJson>> {
+    optional::<std::collections::HashMap<Key<'_>, IgnoredObject>>(raw)
+        .map(|valid| valid.and(raw).map(RawJson::from))
+}
+
+/// A JSON object, its fields skipped.
+struct IgnoredObject;
+
+impl<'de> Deserialize<'de> for IgnoredObject {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = IgnoredObject;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                while map
+                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(IgnoredObject)
+            }
+        }
+        deserializer.deserialize_map(Visit)
+    }
+}
+
+/// `toolMetadata`: an object (`Record<string, JSONValue>`).
+fn object(raw: Option<&RawValue>) -> Option<Option<RawJson>> {
+    optional::<IgnoredObject>(raw).map(|valid| valid.and(raw).map(RawJson::from))
+}
+
+/// The [`ToolMeta`] of a tool chunk, with the fields its type has (`title`, `encoding`);
+/// `None` when one is invalid, `Some(None)` when none is sent.
+fn tool_meta_of(chunk: &Chunk<'_>, title: bool, encoding: bool) -> Option<Option<Box<ToolMeta>>> {
+    let meta = ToolMeta {
+        provider_executed: optional(chunk.provider_executed)?,
+        provider_metadata: provider_metadata(chunk.provider_metadata)?,
+        tool_metadata: object(chunk.tool_metadata)?,
+        dynamic: optional(chunk.dynamic)?,
+        title: if title {
+            optional_string(chunk.title)?
+        } else {
+            None
+        },
+        input_encoding: if encoding {
+            match optional::<Key<'_>>(chunk.input_encoding)? {
+                None => None,
+                Some(Key(encoding)) => Some(match encoding.as_ref() {
+                    "json" => InputEncoding::Json,
+                    "text" => InputEncoding::Text,
+                    _ => return None,
+                }),
+            }
+        } else {
+            None
+        },
+    };
+    Some((meta != ToolMeta::default()).then(|| Box::new(meta)))
+}
+
+/// The finish reasons of the AI SDK's schema.
+const FINISH_REASONS: [&str; 7] = [
+    "stop",
+    "length",
+    "content-filter",
+    "tool-calls",
+    "error",
+    "interrupted",
+    "other",
+];
 
 /// Parses JSON text with one UTF-8 check for the whole of it: read from a `str`, serde_json does
 /// not check each string again (checking them one by one was a tenth of the decoder's time).
@@ -641,76 +1046,118 @@ pub(crate) fn from_ui_chunk(json: &[u8]) -> Result<AgentEvent, serde_json::Error
         Err(error) if error.is_data() => return Ok(unknown()),
         Err(error) => return Err(error),
     };
-    Ok(typed(chunk).unwrap_or_else(unknown))
+    Ok(typed(chunk, json).unwrap_or_else(unknown))
 }
 
-/// The event of a chunk, or `None` when its type is unknown or a required field is missing.
-fn typed(chunk: Chunk<'_>) -> Option<AgentEvent> {
-    let id = || owned(chunk.id.clone());
+/// The event of a chunk, or `None` when its type is unknown or the AI SDK's schema refuses it.
+fn typed(chunk: Chunk<'_>, json: &[u8]) -> Option<AgentEvent> {
+    let id = || required_string(chunk.id);
     let call = || owned(chunk.tool_call_id.clone());
+    let metadata = || provider_metadata(chunk.provider_metadata);
     Some(match chunk.kind.as_ref() {
         "start" => AgentEvent::Start {
-            message_id: owned(chunk.message_id),
-            metadata: chunk.message_metadata.map(|m| value(Some(m))),
+            message_id: optional_string(chunk.message_id)?,
+            metadata: any_value(chunk.message_metadata),
         },
         "start-step" => AgentEvent::StartStep,
         "finish-step" => AgentEvent::FinishStep,
         "reset-step" => AgentEvent::ResetStep,
         "custom" => AgentEvent::Custom {
-            kind: owned(chunk.custom_kind)?,
+            kind: owned(chunk.custom_kind.clone())?,
+            provider_metadata: metadata()?,
         },
         "reasoning-file" => AgentEvent::ReasoningFile {
-            url: owned(chunk.url)?,
-            media_type: owned(chunk.media_type)?,
+            url: owned(chunk.url.clone())?,
+            media_type: owned(chunk.media_type.clone())?,
+            provider_metadata: metadata()?,
         },
-        "text-start" => AgentEvent::TextStart { id: id()? },
+        "steering-message" => AgentEvent::SteeringMessage {
+            id: id()?,
+            parts: steering_parts(chunk.parts?)?,
+        },
+        "text-start" => AgentEvent::TextStart {
+            id: id()?,
+            provider_metadata: metadata()?,
+        },
         "text-delta" => AgentEvent::TextDelta {
             id: id()?,
-            delta: owned(chunk.delta)?,
+            delta: owned(chunk.delta.clone())?,
+            provider_metadata: metadata()?,
         },
-        "text-end" => AgentEvent::TextEnd { id: id()? },
-        "reasoning-start" => AgentEvent::ReasoningStart { id: id()? },
+        "text-end" => AgentEvent::TextEnd {
+            id: id()?,
+            provider_metadata: metadata()?,
+            citations: match chunk.citations {
+                None => None,
+                Some(raw) => Some(citations(raw)?),
+            },
+        },
+        "reasoning-start" => AgentEvent::ReasoningStart {
+            id: id()?,
+            provider_metadata: metadata()?,
+        },
         "reasoning-delta" => AgentEvent::ReasoningDelta {
             id: id()?,
-            delta: owned(chunk.delta)?,
+            delta: owned(chunk.delta.clone())?,
+            provider_metadata: metadata()?,
         },
-        "reasoning-end" => AgentEvent::ReasoningEnd { id: id()? },
+        "reasoning-end" => AgentEvent::ReasoningEnd {
+            id: id()?,
+            provider_metadata: metadata()?,
+        },
         "tool-input-start" => AgentEvent::ToolInputStart {
             tool_call_id: call()?,
-            tool_name: owned(chunk.tool_name)?,
+            tool_name: owned(chunk.tool_name.clone())?,
+            meta: tool_meta_of(&chunk, true, true)?,
         },
         "tool-input-delta" => AgentEvent::ToolInputDelta {
             tool_call_id: call()?,
-            delta: owned(chunk.input_text_delta)?,
+            delta: owned(chunk.input_text_delta.clone())?,
         },
         "tool-input-available" => AgentEvent::ToolInputAvailable {
             tool_call_id: call()?,
-            tool_name: owned(chunk.tool_name)?,
-            input: value(chunk.input),
+            tool_name: owned(chunk.tool_name.clone())?,
+            input: any_value(chunk.input),
+            meta: tool_meta_of(&chunk, true, false)?,
         },
         "tool-input-error" => AgentEvent::ToolInputError {
             tool_call_id: call()?,
-            tool_name: owned(chunk.tool_name)?,
-            input: value(chunk.input.or(chunk.raw_input)),
-            error_text: owned(chunk.error_text)?,
+            tool_name: owned(chunk.tool_name.clone())?,
+            input: any_value(chunk.input.or(chunk.raw_input)),
+            error_text: owned(chunk.error_text.clone())?,
+            meta: tool_meta_of(&chunk, true, false)?,
         },
         "tool-output-available" => AgentEvent::ToolOutputAvailable {
             tool_call_id: call()?,
-            output: value(chunk.output),
-            preliminary: chunk.preliminary.unwrap_or(false),
+            output: any_value(chunk.output),
+            preliminary: optional(chunk.preliminary)?,
+            meta: tool_meta_of(&chunk, false, false)?,
         },
         "tool-output-error" => AgentEvent::ToolOutputError {
             tool_call_id: call()?,
-            error_text: owned(chunk.error_text)?,
+            error_text: owned(chunk.error_text.clone())?,
+            meta: tool_meta_of(&chunk, false, false)?,
         },
-        "tool-approval-request" => AgentEvent::ToolApprovalRequest {
-            approval_id: owned(chunk.approval_id)?,
-            tool_call_id: call()?,
-        },
+        "tool-approval-request" => {
+            let request = ApprovalRequest {
+                reason: optional_string(chunk.reason)?,
+                descriptor: any_value(chunk.approval_descriptor),
+                input_schema_input: any_value(chunk.input_schema_input),
+                is_automatic: optional(chunk.is_automatic)?,
+                signature: optional_string(chunk.signature)?,
+            };
+            AgentEvent::ToolApprovalRequest {
+                approval_id: owned(chunk.approval_id)?,
+                tool_call_id: call()?,
+                request: (request != ApprovalRequest::default()).then(|| Box::new(request)),
+            }
+        }
         "tool-approval-response" => AgentEvent::ToolApprovalResponse {
             approval_id: owned(chunk.approval_id)?,
             approved: chunk.approved?,
-            reason: owned(chunk.reason),
+            reason: optional_string(chunk.reason)?,
+            provider_executed: optional(chunk.provider_executed)?,
+            provider_metadata: metadata()?,
         },
         "tool-output-denied" => AgentEvent::ToolOutputDenied {
             tool_call_id: call()?,
@@ -718,39 +1165,205 @@ fn typed(chunk: Chunk<'_>) -> Option<AgentEvent> {
         "source-url" => AgentEvent::SourceUrl {
             source_id: owned(chunk.source_id)?,
             url: owned(chunk.url)?,
-            title: owned(chunk.title),
+            title: optional_string(chunk.title)?,
+            provider_metadata: metadata()?,
         },
         "source-document" => AgentEvent::SourceDocument {
             source_id: owned(chunk.source_id)?,
             media_type: owned(chunk.media_type)?,
-            title: owned(chunk.title)?,
-            filename: owned(chunk.filename),
+            title: required_string(chunk.title)?,
+            filename: optional_string(chunk.filename)?,
+            provider_metadata: metadata()?,
         },
         "file" => AgentEvent::File {
             url: owned(chunk.url)?,
             media_type: owned(chunk.media_type)?,
+            provider_metadata: metadata()?,
         },
         "message-metadata" => AgentEvent::MessageMetadata {
-            metadata: value(chunk.message_metadata),
+            metadata: any_value(chunk.message_metadata),
         },
         "error" => AgentEvent::Error {
             error_text: owned(chunk.error_text)?,
         },
         "abort" => AgentEvent::Abort {
-            reason: owned(chunk.reason),
+            reason: optional_string(chunk.reason)?,
         },
         "finish" => AgentEvent::Finish {
-            finish_reason: owned(chunk.finish_reason),
-            metadata: chunk.message_metadata.map(|m| value(Some(m))),
+            finish_reason: match optional_string(chunk.finish_reason)? {
+                Some(reason) if !FINISH_REASONS.contains(&reason.as_str()) => return None,
+                reason => reason,
+            },
+            metadata: any_value(chunk.message_metadata),
         },
         data if data.starts_with("data-") => AgentEvent::Data {
             name: data["data-".len()..].to_owned(),
-            id: owned(chunk.id),
-            data: value(chunk.data),
-            transient: chunk.transient.unwrap_or(false),
+            id: optional_string(chunk.id)?,
+            data: any_value(chunk.data),
+            transient: optional(chunk.transient)?,
+            extra: data_extra(json)?,
         },
         _ => return None,
     })
+}
+
+/// The fields of a `data-*` chunk besides `type`, `id`, `data` and `transient`, as an object;
+/// `Some(None)` when there are none.
+fn data_extra(json: &[u8]) -> Option<Option<RawJson>> {
+    let Fields(fields) = parse_json(json).ok()?;
+    let mut extra: Vec<(Cow<'_, str>, &RawValue)> = fields
+        .into_iter()
+        .filter(|(key, _)| !matches!(key.as_ref(), "type" | "id" | "data" | "transient"))
+        .collect();
+    if extra.is_empty() {
+        return Some(None);
+    }
+    // A key sent twice counts once, with its last value, as in `JSON.parse`.
+    let mut seen = std::collections::HashSet::new();
+    extra.reverse();
+    extra.retain(|(key, _)| seen.insert(key.clone()));
+    extra.reverse();
+    let mut text = String::from("{");
+    for (i, (key, value)) in extra.iter().enumerate() {
+        if i > 0 {
+            text.push(',');
+        }
+        text.push_str(&serde_json::to_string(key).ok()?);
+        text.push(':');
+        text.push_str(value.get());
+    }
+    text.push('}');
+    RawValue::from_string(text)
+        .ok()
+        .map(|raw| Some(RawJson(raw)))
+}
+
+/// A `steering-message`'s parts, checked as the AI SDK's schema checks them: `text` parts with
+/// a `text`, `file` parts with a `mediaType` and `url`, optional fields of their types.
+fn steering_parts(raw: &RawValue) -> Option<RawJson> {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct SteeringPart<'a> {
+        #[serde(rename = "type", borrow)]
+        kind: Cow<'a, str>,
+        #[serde(borrow)]
+        text: Option<&'a RawValue>,
+        #[serde(borrow)]
+        media_type: Option<&'a RawValue>,
+        #[serde(borrow)]
+        url: Option<&'a RawValue>,
+        #[serde(borrow)]
+        filename: Option<&'a RawValue>,
+        #[serde(borrow)]
+        provider_reference: Option<&'a RawValue>,
+        #[serde(borrow)]
+        provider_metadata: Option<&'a RawValue>,
+    }
+    let parts: Vec<SteeringPart<'_>> = serde_json::from_str(raw.get()).ok()?;
+    for part in &parts {
+        provider_metadata(part.provider_metadata)?;
+        match part.kind.as_ref() {
+            "text" => {
+                required_string(part.text)?;
+            }
+            "file" => {
+                required_string(part.media_type)?;
+                required_string(part.url)?;
+                optional_string(part.filename)?;
+                optional::<std::collections::HashMap<Key<'_>, Key<'_>>>(part.provider_reference)?;
+            }
+            _ => return None,
+        }
+    }
+    Some(RawJson::from(raw))
+}
+
+/// `citations`, checked as the AI SDK's schema checks them, and written as it returns them:
+/// without the fields it does not know.
+fn citations(raw: &RawValue) -> Option<RawJson> {
+    #[derive(Deserialize, serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Citation {
+        source: CitationSource,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "present"
+        )]
+        start_index: Option<u64>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "present"
+        )]
+        end_index: Option<u64>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "present"
+        )]
+        cited_text: Option<String>,
+    }
+    #[derive(Deserialize, serde::Serialize)]
+    #[serde(tag = "sourceType", rename_all = "camelCase")]
+    enum CitationSource {
+        Url {
+            #[serde(rename = "type")]
+            kind: SourceLiteral,
+            id: String,
+            url: String,
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "present"
+            )]
+            title: Option<String>,
+            #[serde(
+                default,
+                rename = "providerMetadata",
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "present"
+            )]
+            provider_metadata:
+                Option<std::collections::BTreeMap<String, serde_json::Map<String, Value>>>,
+        },
+        Document {
+            #[serde(rename = "type")]
+            kind: SourceLiteral,
+            id: String,
+            #[serde(rename = "mediaType")]
+            media_type: String,
+            title: String,
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "present"
+            )]
+            filename: Option<String>,
+            #[serde(
+                default,
+                rename = "providerMetadata",
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "present"
+            )]
+            provider_metadata:
+                Option<std::collections::BTreeMap<String, serde_json::Map<String, Value>>>,
+        },
+    }
+    #[derive(Deserialize, serde::Serialize)]
+    #[serde(rename_all = "lowercase")]
+    enum SourceLiteral {
+        Source,
+    }
+    fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+        deserializer: D,
+    ) -> Result<Option<T>, D::Error> {
+        T::deserialize(deserializer).map(Some)
+    }
+    let citations: Vec<Citation> = serde_json::from_str(raw.get()).ok()?;
+    serde_json::value::to_raw_value(&citations)
+        .ok()
+        .map(RawJson)
 }
 
 /// An AI SDK 4 data stream object part, read in one pass; every field any part has.
@@ -783,6 +1396,10 @@ struct Part<'a> {
     args: Option<&'a RawValue>,
     #[serde(borrow)]
     result: Option<&'a RawValue>,
+    #[serde(borrow)]
+    is_continued: Option<&'a RawValue>,
+    #[serde(borrow)]
+    provider_metadata: Option<&'a RawValue>,
 }
 
 /// A v4 data item, possibly written as a `data-<name>` part.
@@ -812,10 +1429,7 @@ pub(crate) fn from_data_stream_part(
     };
     match code {
         b'0' | b'g' | b'3' => {
-            let Some(text) = parse_json::<Cow<'_, str>>(json)
-                .map(Some)
-                .or_else(shape)?
-            else {
+            let Some(text) = parse_json::<Cow<'_, str>>(json).map(Some).or_else(shape)? else {
                 out.extend([unknown()]);
                 return Ok(());
             };
@@ -824,10 +1438,12 @@ pub(crate) fn from_data_stream_part(
                 b'0' => AgentEvent::TextDelta {
                     id: String::new(),
                     delta: text,
+                    provider_metadata: None,
                 },
                 b'g' => AgentEvent::ReasoningDelta {
                     id: String::new(),
                     delta: text,
+                    provider_metadata: None,
                 },
                 _ => AgentEvent::Error { error_text: text },
             }]);
@@ -848,26 +1464,29 @@ pub(crate) fn from_data_stream_part(
             }
         }
         b'9' | b'a' | b'b' | b'c' | b'd' | b'e' | b'f' | b'h' | b'i' | b'j' | b'k' => {
-            let Some(part) = parse_json::<Part<'_>>(json)
-                .map(Some)
-                .or_else(shape)?
-            else {
+            let Some(part) = parse_json::<Part<'_>>(json).map(Some).or_else(shape)? else {
                 out.extend([unknown()]);
                 return Ok(());
             };
             if code == b'f' {
-                let id = owned(part.message_id.clone());
-                let new = match step_message_id {
-                    None => true,
-                    Some(last) => id.is_some() && *last != id,
+                // AI SDK 4 refuses a start-step without a string message id.
+                let Some(id) = owned(part.message_id.clone()) else {
+                    out.extend([unknown()]);
+                    return Ok(());
                 };
-                if new {
-                    out.extend([AgentEvent::Start {
-                        message_id: id.clone(),
+                match step_message_id {
+                    None => out.extend([AgentEvent::Start {
+                        message_id: Some(id.clone()),
                         metadata: None,
-                    }]);
-                    *step_message_id = Some(id);
+                    }]),
+                    Some(last) if last.as_deref() != Some(id.as_str()) => {
+                        out.extend([AgentEvent::MessageId {
+                            message_id: id.clone(),
+                        }]);
+                    }
+                    Some(_) => {}
                 }
+                *step_message_id = Some(Some(id));
             }
             out.extend([typed_part(code, part).unwrap_or_else(unknown)]);
         }
@@ -923,37 +1542,56 @@ fn shape<T>(error: serde_json::Error) -> Result<Option<T>, serde_json::Error> {
     }
 }
 
-/// The event of an object part, or `None` when a required field is missing.
+/// The event of an object part, or `None` when AI SDK 4's parser refuses it (a required field
+/// missing or of another type).
 fn typed_part(code: u8, part: Part<'_>) -> Option<AgentEvent> {
     Some(match code {
         b'f' => AgentEvent::StartStep,
-        b'e' => AgentEvent::FinishStep,
+        b'e' => {
+            part.finish_reason?;
+            // Anything but `true` is not a continuation, as AI SDK 4 reads it.
+            match part.is_continued.map(RawValue::get) {
+                Some("true") => AgentEvent::ContinuedStep,
+                _ => AgentEvent::FinishStep,
+            }
+        }
         b'd' => AgentEvent::Finish {
-            finish_reason: owned(part.finish_reason),
+            finish_reason: Some(owned(part.finish_reason)?),
             metadata: None,
         },
         b'b' => AgentEvent::ToolInputStart {
             tool_call_id: owned(part.tool_call_id)?,
             tool_name: owned(part.tool_name)?,
+            meta: None,
         },
         b'c' => AgentEvent::ToolInputDelta {
             tool_call_id: owned(part.tool_call_id)?,
             delta: owned(part.args_text_delta)?,
         },
-        b'9' => AgentEvent::ToolInputAvailable {
-            tool_call_id: owned(part.tool_call_id)?,
-            tool_name: owned(part.tool_name)?,
-            input: value(part.args),
-        },
+        b'9' => {
+            // `typeof args === "object"`: an object, an array or `null`.
+            let args = part.args?;
+            if !matches!(args.get().as_bytes().first(), Some(b'{' | b'[' | b'n')) {
+                return None;
+            }
+            AgentEvent::ToolInputAvailable {
+                tool_call_id: owned(part.tool_call_id)?,
+                tool_name: owned(part.tool_name)?,
+                input: Some(RawJson::from(args)),
+                meta: None,
+            }
+        }
         b'a' => AgentEvent::ToolOutputAvailable {
             tool_call_id: owned(part.tool_call_id)?,
-            output: value(part.result),
-            preliminary: false,
+            output: Some(RawJson::from(part.result?)),
+            preliminary: None,
+            meta: None,
         },
         b'h' => AgentEvent::SourceUrl {
             source_id: owned(part.id)?,
             url: owned(part.url)?,
             title: owned(part.title),
+            provider_metadata: any_value(part.provider_metadata),
         },
         b'i' => AgentEvent::RedactedReasoning {
             data: owned(part.data)?,
@@ -966,6 +1604,7 @@ fn typed_part(code: u8, part: Part<'_>) -> Option<AgentEvent> {
             AgentEvent::File {
                 url: format!("data:{media_type};base64,{data}"),
                 media_type,
+                provider_metadata: None,
             }
         }
         _ => return None,
@@ -984,15 +1623,17 @@ fn data_item(item: &RawValue) -> AgentEvent {
         return AgentEvent::Data {
             name: name.to_owned(),
             id: owned(id),
-            data: value(Some(data)),
-            transient: false,
+            data: Some(RawJson::from(data)),
+            transient: None,
+            extra: None,
         };
     }
     AgentEvent::Data {
         name: "data".to_owned(),
         id: None,
-        data: value(Some(item)),
-        transient: false,
+        data: Some(RawJson::from(item)),
+        transient: None,
+        extra: None,
     }
 }
 
@@ -1010,7 +1651,8 @@ mod tests {
             .unwrap(),
             AgentEvent::TextDelta {
                 id: "t".into(),
-                delta: "Hi \"you\"".into()
+                delta: "Hi \"you\"".into(),
+                provider_metadata: None
             }
         );
         for raw in [
@@ -1036,8 +1678,9 @@ mod tests {
             AgentEvent::Data {
                 name: "todos".into(),
                 id: Some("todos".into()),
-                data: json!([{ "id": "1" }]).into(),
-                transient: true
+                data: Some(json!([{ "id": "1" }]).into()),
+                transient: Some(true),
+                extra: None
             }
         );
     }
@@ -1061,14 +1704,16 @@ mod tests {
             part(b'0', json!("hi"), false),
             [AgentEvent::TextDelta {
                 id: String::new(),
-                delta: "hi".into()
+                delta: "hi".into(),
+                provider_metadata: None
             }]
         );
         assert_eq!(
             part(b'g', json!("hm"), false),
             [AgentEvent::ReasoningDelta {
                 id: String::new(),
-                delta: "hm".into()
+                delta: "hm".into(),
+                provider_metadata: None
             }]
         );
         assert_eq!(
@@ -1087,14 +1732,16 @@ mod tests {
                 AgentEvent::Data {
                     name: "todos".into(),
                     id: Some("t".into()),
-                    data: json!([1]).into(),
-                    transient: false
+                    data: Some(json!([1]).into()),
+                    transient: None,
+                    extra: None
                 },
                 AgentEvent::Data {
                     name: "data".into(),
                     id: None,
-                    data: json!(5).into(),
-                    transient: false
+                    data: Some(json!(5).into()),
+                    transient: None,
+                    extra: None
                 },
             ]
         );
@@ -1133,7 +1780,8 @@ mod tests {
             part(b'b', json!({ "toolCallId": "c", "toolName": "t" }), false),
             [AgentEvent::ToolInputStart {
                 tool_call_id: "c".into(),
-                tool_name: "t".into()
+                tool_name: "t".into(),
+                meta: None
             }]
         );
         assert_eq!(
@@ -1156,15 +1804,17 @@ mod tests {
             [AgentEvent::ToolInputAvailable {
                 tool_call_id: "c".into(),
                 tool_name: "t".into(),
-                input: json!({ "x": 1 }).into()
+                input: Some(json!({ "x": 1 }).into()),
+                meta: None
             }]
         );
         assert_eq!(
             part(b'a', json!({ "toolCallId": "c", "result": 2 }), false),
             [AgentEvent::ToolOutputAvailable {
                 tool_call_id: "c".into(),
-                output: json!(2).into(),
-                preliminary: false
+                output: Some(json!(2).into()),
+                preliminary: None,
+                meta: None
             }]
         );
         assert_eq!(
@@ -1176,7 +1826,8 @@ mod tests {
             [AgentEvent::SourceUrl {
                 source_id: "s".into(),
                 url: "https://x".into(),
-                title: Some("X".into())
+                title: Some("X".into()),
+                provider_metadata: None
             }]
         );
         assert_eq!(
@@ -1197,7 +1848,8 @@ mod tests {
             ),
             [AgentEvent::File {
                 url: "data:image/png;base64,AAA=".into(),
-                media_type: "image/png".into()
+                media_type: "image/png".into(),
+                provider_metadata: None
             }]
         );
         assert_eq!(
@@ -1221,9 +1873,8 @@ mod tests {
         assert_eq!(
             part(b'f', json!({ "messageId": "m2" }), false),
             [
-                AgentEvent::Start {
-                    message_id: Some("m2".into()),
-                    metadata: None
+                AgentEvent::MessageId {
+                    message_id: "m2".into()
                 },
                 AgentEvent::StartStep
             ],
@@ -1279,6 +1930,7 @@ mod tests {
             transcript.apply(&AgentEvent::ToolInputStart {
                 tool_call_id: "c".into(),
                 tool_name: "t".into(),
+                meta: None,
             });
             transcript.apply(&AgentEvent::ToolInputDelta {
                 tool_call_id: "c".into(),
@@ -1297,14 +1949,15 @@ mod tests {
         assert_eq!(
             from_ui_chunk(br#"{"type":"custom","kind":"openai.compaction"}"#).unwrap(),
             AgentEvent::Custom {
-                kind: "openai.compaction".into()
+                kind: "openai.compaction".into(),
+                provider_metadata: None
             }
         );
         assert_eq!(
             from_ui_chunk(br#"{"type":"reasoning-file","url":"data:image/png;base64,AA==","mediaType":"image/png"}"#).unwrap(),
             AgentEvent::ReasoningFile {
                 url: "data:image/png;base64,AA==".into(),
-                media_type: "image/png".into()
+                media_type: "image/png".into(), provider_metadata: None 
             }
         );
         for field in ["input", "rawInput"] {
@@ -1316,8 +1969,9 @@ mod tests {
                 AgentEvent::ToolInputError {
                     tool_call_id: "c".into(),
                     tool_name: "t".into(),
-                    input: json!("{bad").into(),
-                    error_text: "no".into()
+                    input: Some(json!("{bad").into()),
+                    error_text: "no".into(),
+                    meta: None
                 },
                 "{field}"
             );

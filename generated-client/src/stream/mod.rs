@@ -11,9 +11,9 @@ mod run;
 mod transcript;
 
 pub use decoder::{DEFAULT_MAX_EVENT_BYTES, Decoder};
-pub use event::{AgentEvent, MAX_PART_ITEMS, RawJson};
+pub use event::{AgentEvent, ApprovalRequest, InputEncoding, MAX_PART_ITEMS, RawJson, ToolMeta};
 pub use run::AgentRun;
-pub use transcript::{Part, PartState, ToolCall, ToolState, Transcript};
+pub use transcript::{Approval, Part, PartState, ReasoningDetail, ToolCall, ToolState, Transcript};
 
 /// Where in a run's body an event came from; see [`Decoder::position`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -125,6 +125,18 @@ pub enum StreamError {
         offset: u64,
         /// Its line number, from 1.
         line: u64,
+    },
+    /// In [`Decoder::strict`] mode: a chunk of a type this client does not know, or one the AI
+    /// SDK's schema (AI SDK 4: its part parser) rejects, which leniently is
+    /// [`AgentEvent::Unknown`]; `useChat` fails on it.
+    #[error("invalid chunk at line {line} (byte {offset}): {raw}")]
+    InvalidChunk {
+        /// Byte offset of the event or line in the body.
+        offset: u64,
+        /// Its line number, from 1.
+        line: u64,
+        /// The chunk's JSON text, or the data stream line.
+        raw: String,
     },
     /// Bytes that are not UTF-8.
     #[error("invalid UTF-8 at byte {offset}")]
