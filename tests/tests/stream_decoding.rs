@@ -44,14 +44,10 @@ fn decode(body: &[u8], cuts: &[usize]) -> Vec<AgentEvent> {
     events
 }
 
-/// An event written back as the UI message stream chunk it came from, without the `null`
-/// fields the AI SDK leaves out.
+/// An event written back as the UI message stream chunk it came from: fields it did not have
+/// are left out, as the AI SDK leaves them out (`null` only where it was sent).
 fn ui_chunk(event: &AgentEvent) -> Value {
-    let mut chunk = event.to_ui_chunk();
-    if let Value::Object(fields) = &mut chunk {
-        fields.retain(|_, value| !value.is_null());
-    }
-    chunk
+    event.to_ui_chunk()
 }
 
 #[test]
@@ -534,49 +530,195 @@ fn decode_strict(body: &[u8], byte_by_byte: bool) -> (Vec<AgentEvent>, Option<St
     (events, error)
 }
 
+/// Decodes `body` leniently, in one push or byte by byte: every event, and the errors' messages.
+fn decode_lenient(body: &[u8], byte_by_byte: bool) -> (Vec<AgentEvent>, Vec<String>) {
+    let mut decoder = Decoder::new();
+    let (mut events, mut errors) = (Vec::new(), Vec::new());
+    let pieces: Vec<&[u8]> = if byte_by_byte {
+        body.chunks(1).collect()
+    } else {
+        vec![body]
+    };
+    let mut take = |decoder: &mut Decoder| {
+        while let Some(event) = decoder.next_event() {
+            match event {
+                Ok(event) => events.push(event),
+                Err(e) => errors.push(e.to_string()),
+            }
+        }
+    };
+    for piece in pieces {
+        decoder.push(piece);
+        take(&mut decoder);
+    }
+    decoder.finish();
+    take(&mut decoder);
+    (events, errors)
+}
+
+/// Chunk lists equal, the first difference named.
+fn assert_same_chunks(ours: &[Value], theirs: &[Value], what: &str) {
+    for (i, (ours, theirs)) in ours.iter().zip(theirs).enumerate() {
+        assert_eq!(ours, theirs, "{what}: chunk {i}");
+    }
+    assert_eq!(ours.len(), theirs.len(), "{what}: chunks");
+}
+
+/// Every case of `ui-message-stream-edge-cases.json` (among them every chunk type of the pinned
+/// schema with every optional field set), in one push and byte by byte: the chunks
+/// `parseJsonEventStream` gives (a refused one is `Unknown` here), the message
+/// `readUIMessageStream` builds, field by field, and where strict mode stops.
 #[test]
 fn edge_cases_decode_as_the_ai_sdk_reads_them() {
     let fixture = fixture_json("ui-message-stream-edge-cases.json");
     for (name, case) in fixture["cases"].as_object().unwrap() {
         let body = case["body"].as_str().unwrap().as_bytes();
-        let sdk_errors = case["errors"].as_array().unwrap();
         let sdk_chunks = case["chunks"].as_array().unwrap();
+        // The reader reports `error` chunks too; the others are processing errors, which end
+        // its stream.
+        let error_chunks: Vec<&Value> = sdk_chunks
+            .iter()
+            .filter(|c| c["type"] == "error")
+            .map(|c| &c["errorText"])
+            .collect();
+        let processing: Vec<&Value> = case["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| !error_chunks.contains(e))
+            .collect();
+        let refused = sdk_chunks.iter().position(|c| c.get("error").is_some());
         for byte_by_byte in [false, true] {
+            let what = format!("{name}, byte by byte: {byte_by_byte}");
+            if processing.is_empty() {
+                let (events, errors) = decode_lenient(body, byte_by_byte);
+                let ours: Vec<Value> = events
+                    .iter()
+                    .map(|event| match event {
+                        AgentEvent::Unknown { .. } => json!("refused"),
+                        event => ui_chunk(event),
+                    })
+                    .collect();
+                let theirs: Vec<Value> = sdk_chunks
+                    .iter()
+                    .map(|c| match c.get("error") {
+                        Some(_) => json!("refused"),
+                        None => c.clone(),
+                    })
+                    .collect();
+                assert_same_chunks(&ours, &theirs, &what);
+                let mut transcript = Transcript::new();
+                events.iter().for_each(|e| transcript.apply(e));
+                assert_eq!(
+                    transcript.to_ui_message(),
+                    case["message"],
+                    "{what}: message"
+                );
+                assert_eq!(json!(transcript.errors), json!(error_chunks), "{what}");
+                assert!(
+                    errors.iter().all(|e| name.starts_with("unterminated")
+                        && e.contains("ended inside the event")),
+                    "{what}: {errors:?}"
+                );
+            }
             let (events, error) = decode_strict(body, byte_by_byte);
             let ours: Vec<Value> = events.iter().map(ui_chunk).collect();
-            // Where the SDK's reader failed, it had parsed the chunk it failed on.
-            let upto = if sdk_errors.is_empty() {
-                sdk_chunks.len()
-            } else {
-                ours.len()
-            };
-            assert_eq!(ours, sdk_chunks[..upto], "{name}: chunks");
-            let mut transcript = Transcript::new();
-            events.iter().for_each(|e| transcript.apply(e));
-            assert_eq!(
-                transcript.to_ui_message(),
-                case["message"],
-                "{name}: message"
-            );
-            match (sdk_errors.first(), &error) {
-                (Some(theirs), Some(ours)) => {
-                    let id = theirs.as_str().unwrap().split('"').nth(1).unwrap();
+            match (processing.first(), refused, &error) {
+                // Strict mode stops at the first chunk the schema refuses, as useChat does.
+                (None, Some(at), Some(ours_error)) => {
+                    assert_eq!(
+                        ours,
+                        sdk_chunks[..at],
+                        "{what}: chunks before the refused one"
+                    );
                     assert!(
-                        ours.contains("for missing part") && ours.contains(id),
-                        "{name}: {ours}"
+                        ours_error.starts_with("invalid chunk"),
+                        "{what}: {ours_error}"
                     );
                 }
-                (None, Some(ours)) => assert!(
-                    name.starts_with("unterminated") && ours.contains("ended inside the event"),
-                    "{name}: {ours}"
-                ),
-                (theirs, ours) => assert_eq!(
-                    theirs.is_some(),
-                    ours.is_some(),
-                    "{name}: {theirs:?} {ours:?}"
-                ),
+                // Where the SDK's reader failed, it had parsed the chunk it failed on.
+                (Some(theirs), None, Some(ours_error)) => {
+                    assert_eq!(ours, sdk_chunks[..ours.len()], "{what}: chunks");
+                    let mut transcript = Transcript::new();
+                    events.iter().for_each(|e| transcript.apply(e));
+                    assert_eq!(
+                        transcript.to_ui_message(),
+                        case["message"],
+                        "{what}: message"
+                    );
+                    let id = theirs.as_str().unwrap().split('"').nth(1).unwrap();
+                    assert!(
+                        ours_error.contains("for missing part") && ours_error.contains(id),
+                        "{what}: {ours_error}"
+                    );
+                }
+                (None, None, error) => {
+                    assert_eq!(ours, *sdk_chunks, "{what}: chunks");
+                    if let Some(error) = error {
+                        assert!(
+                            name.starts_with("unterminated")
+                                && error.contains("ended inside the event"),
+                            "{what}: {error}"
+                        );
+                    }
+                }
+                other => panic!("{what}: {other:?}"),
             }
         }
+    }
+}
+
+/// The fixtures hold every chunk type of the pinned `uiMessageChunkSchema` (generate.mjs lists
+/// them from the schema itself), each parsed by the SDK, so that a type the SDK gains fails here
+/// until a case covers it.
+#[test]
+fn the_fixtures_cover_every_chunk_type_of_the_schema() {
+    let fixture = fixture_json("ui-message-stream-edge-cases.json");
+    let types = fixture["schemaChunkTypes"].as_array().unwrap();
+    assert!(types.len() >= 30, "{types:?}");
+    let seen: Vec<&str> = fixture["cases"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|case| case["chunks"].as_array().unwrap())
+        .filter_map(|chunk| chunk["type"].as_str())
+        .collect();
+    for kind in types {
+        let kind = kind.as_str().unwrap();
+        let covered = match kind.strip_suffix('*') {
+            Some(prefix) => seen.iter().any(|s| s.starts_with(prefix)),
+            None => seen.contains(&kind),
+        };
+        assert!(
+            covered,
+            "no fixture case has a {kind} chunk: add one to generate.mjs"
+        );
+    }
+}
+
+/// The same for AI SDK 4: every part code its parser knows appears in a case.
+#[test]
+fn the_fixtures_cover_every_ai_sdk_4_part_code() {
+    let fixture = fixture_json("data-stream-edge-cases.json");
+    let codes = fixture["partCodes"].as_array().unwrap();
+    assert_eq!(codes.len(), 16, "{codes:?}");
+    let lines: Vec<String> = fixture["cases"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|case| {
+            let body = case["body"].as_str().unwrap().to_owned();
+            body.lines().map(str::to_owned).collect::<Vec<_>>()
+        })
+        .collect();
+    for code in codes {
+        let code = code.as_str().unwrap();
+        assert!(
+            lines
+                .iter()
+                .any(|line| line.starts_with(&format!("{code}:"))),
+            "no fixture case has a {code}: part: add one to generate.mjs"
+        );
     }
 }
 
@@ -611,6 +753,8 @@ fn v4_message(transcript: &Transcript, events: &[AgentEvent]) -> Value {
     let parts: Vec<Value> = transcript
         .parts
         .iter()
+        // AI SDK 4 keeps `2` data apart from the message (useChat's `data`).
+        .filter(|part| !matches!(part, Part::Data { .. }))
         .map(|part| match part {
             Part::StepStart => json!({ "type": "step-start" }),
             Part::Text { text, .. } => json!({ "type": "text", "text": text }),
@@ -704,11 +848,22 @@ fn data_stream_edge_cases_build_what_ai_sdk_4_builds() {
     for (name, case) in fixture["cases"].as_object().unwrap() {
         let body = case["body"].as_str().unwrap().as_bytes();
         for byte_by_byte in [false, true] {
-            let events = decode_pieces(body, byte_by_byte);
+            let (events, errors) = decode_lenient(body, byte_by_byte);
             let mut transcript = Transcript::new();
-            events.iter().for_each(|e| transcript.apply(e));
+            // The chat client throws at an error part: what came after is not in its message.
+            let upto = events
+                .iter()
+                .position(|e| matches!(e, AgentEvent::Error { .. }))
+                .unwrap_or(events.len());
+            events[..upto].iter().for_each(|e| transcript.apply(e));
+            assert!(errors.is_empty(), "{name}: {errors:?}");
             assert_eq!(
-                v4_message(&transcript, &events),
+                events.get(upto).map(|e| ui_chunk(e)["errorText"].clone()),
+                case.get("error").cloned(),
+                "{name}"
+            );
+            assert_eq!(
+                v4_message(&transcript, &events[..upto]),
                 case["message"],
                 "{name}, byte by byte: {byte_by_byte}"
             );
