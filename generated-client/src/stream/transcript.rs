@@ -198,8 +198,8 @@ pub enum Part {
         /// AI SDK 4: its text and redacted pieces in order, each text with its signature.
         details: Vec<ReasoningDetail>,
     },
-    /// A tool call.
-    Tool(ToolCall),
+    /// A tool call (boxed: it has many fields).
+    Tool(Box<ToolCall>),
     /// A custom data part (`data-<name>`); a later one with the same id replaced its data.
     Data {
         /// The name after `data-`.
@@ -370,7 +370,7 @@ impl Transcript {
     /// The tool calls, in order.
     pub fn tool_calls(&self) -> impl Iterator<Item = &ToolCall> {
         self.parts.iter().filter_map(|part| match part {
-            Part::Tool(call) => Some(call),
+            Part::Tool(call) => Some(&**call),
             _ => None,
         })
     }
@@ -706,7 +706,7 @@ impl Transcript {
                     Part::Tool(call)
                         if call.approval.as_ref().is_some_and(|a| a.id == *approval_id) =>
                     {
-                        Some(call)
+                        Some(&mut **call)
                     }
                     _ => None,
                 });
@@ -969,14 +969,14 @@ impl Transcript {
 
     fn tool_at(&self, index: usize) -> Option<&ToolCall> {
         match self.parts.get(index) {
-            Some(Part::Tool(call)) => Some(call),
+            Some(Part::Tool(call)) => Some(&**call),
             _ => None,
         }
     }
 
     fn tool_at_mut(&mut self, index: usize) -> Option<&mut ToolCall> {
         match self.parts.get_mut(index) {
-            Some(Part::Tool(call)) => Some(call),
+            Some(Part::Tool(call)) => Some(&mut **call),
             _ => None,
         }
     }
@@ -1065,7 +1065,7 @@ impl Transcript {
                 } else {
                     (update.provider_metadata, None)
                 };
-                self.parts.push(Part::Tool(ToolCall {
+                self.parts.push(Part::Tool(Box::new(ToolCall {
                     tool_call_id: tool_call_id.to_owned(),
                     tool_name: tool_name.to_owned(),
                     dynamic,
@@ -1083,7 +1083,7 @@ impl Transcript {
                     result_provider_metadata: result_metadata,
                     approval: None,
                     input_pending: update.input_pending,
-                }));
+                })));
             }
         }
     }
