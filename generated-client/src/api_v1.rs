@@ -1,7 +1,7 @@
 //! The v1 operations through a [`Client`]: streamed runs and sessions (deprecated by Mintlify).
 
-use futures::FutureExt;
-use futures::stream::BoxStream;
+use futures_util::FutureExt;
+use futures_util::stream::BoxStream;
 
 use crate::operation::Operation;
 use crate::stream::{AgentRun, Protocol};
@@ -192,7 +192,7 @@ impl<'a> V1<'a> {
             page: Vec::new().into_iter(),
             ended: false,
         };
-        Box::pin(futures::stream::unfold(
+        Box::pin(futures_util::stream::unfold(
             state,
             move |mut pages| async move {
                 loop {

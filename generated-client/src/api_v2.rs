@@ -2,8 +2,8 @@
 
 use std::time::{Duration, SystemTime};
 
-use futures::FutureExt;
-use futures::stream::BoxStream;
+use futures_util::FutureExt;
+use futures_util::stream::BoxStream;
 
 use crate::operation::Operation;
 use crate::retry::server_delay;
@@ -277,51 +277,54 @@ impl<'a> V2<'a> {
             first: true,
             ended: false,
         };
-        Box::pin(futures::stream::unfold(state, |mut watch| async move {
-            loop {
-                if watch.ended {
-                    return None;
-                }
-                let polled = if std::mem::take(&mut watch.first)
-                    || watch.poller.pause(watch.asked.take()).await
-                {
-                    let max_age = watch.poller.max_age();
-                    let poll = watch.api.shared_poll(&watch.waiter, &watch.id, max_age);
-                    watch.poller.poll(poll).await
-                } else {
-                    None
-                };
-                match polled {
-                    None => {
-                        watch.ended = true;
-                        let error = watch.poller.deadline_error(
-                            WaitTarget::Job(watch.id.clone()),
-                            watch.last.take().map(LastSeen::Job),
-                            watch.last_error.take(),
-                        );
-                        return Some((Err(error), watch));
+        Box::pin(futures_util::stream::unfold(
+            state,
+            |mut watch| async move {
+                loop {
+                    if watch.ended {
+                        return None;
                     }
-                    Some(Ok((job, asked))) => {
-                        watch.asked = asked;
-                        watch.last_error = None;
-                        watch.ended = watch.options.outcome(&job).is_some();
-                        let changed = watch.last.as_ref().is_none_or(|last| !same(last, &job));
-                        watch.last = Some(job.clone());
-                        if changed || watch.ended {
-                            return Some((Ok(job), watch));
+                    let polled = if std::mem::take(&mut watch.first)
+                        || watch.poller.pause(watch.asked.take()).await
+                    {
+                        let max_age = watch.poller.max_age();
+                        let poll = watch.api.shared_poll(&watch.waiter, &watch.id, max_age);
+                        watch.poller.poll(poll).await
+                    } else {
+                        None
+                    };
+                    match polled {
+                        None => {
+                            watch.ended = true;
+                            let error = watch.poller.deadline_error(
+                                WaitTarget::Job(watch.id.clone()),
+                                watch.last.take().map(LastSeen::Job),
+                                watch.last_error.take(),
+                            );
+                            return Some((Err(error), watch));
+                        }
+                        Some(Ok((job, asked))) => {
+                            watch.asked = asked;
+                            watch.last_error = None;
+                            watch.ended = watch.options.outcome(&job).is_some();
+                            let changed = watch.last.as_ref().is_none_or(|last| !same(last, &job));
+                            watch.last = Some(job.clone());
+                            if changed || watch.ended {
+                                return Some((Ok(job), watch));
+                            }
+                        }
+                        Some(Err(error)) if ends_wait(&error) => {
+                            watch.ended = true;
+                            return Some((Err(error), watch));
+                        }
+                        Some(Err(error)) => {
+                            watch.asked = error.retry_after();
+                            watch.last_error = Some(error);
                         }
                     }
-                    Some(Err(error)) if ends_wait(&error) => {
-                        watch.ended = true;
-                        return Some((Err(error), watch));
-                    }
-                    Some(Err(error)) => {
-                        watch.asked = error.retry_after();
-                        watch.last_error = Some(error);
-                    }
                 }
-            }
-        }))
+            },
+        ))
     }
 
     /// The generated client underneath, for what this layer does not cover. Its calls get no

@@ -12,8 +12,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use futures::FutureExt;
-use futures::future::{BoxFuture, Shared};
+use futures_util::FutureExt;
+use futures_util::future::{BoxFuture, Shared};
 use tokio::time::Instant;
 
 use crate::Error;
@@ -173,7 +173,7 @@ mod tests {
         let hub = PollHub::<u32>::default();
         let sent = Arc::new(AtomicUsize::new(0));
         let waiters: Vec<_> = (0..100).map(|_| hub.register("job_1")).collect();
-        let results = futures::future::join_all(
+        let results = futures_util::future::join_all(
             waiters
                 .iter()
                 .map(|w| w.poll(Duration::ZERO, counting(&sent))),

@@ -4,7 +4,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
-use futures::{Stream, StreamExt};
+use futures_util::{Stream, StreamExt};
 
 use super::{AgentEvent, Decoder, Position, Protocol, StreamError, Transcript};
 use crate::Error;
