@@ -44,23 +44,18 @@ impl std::fmt::Display for ApiFailure {
 /// Why a call failed. Match on the kind; every kind that comes from a reply keeps its status,
 /// the server's message and the request id. Cheap to clone (the transport's errors are shared),
 /// so that one poll's result can serve many waiters.
-#[derive(Clone, Debug, thiserror::Error)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum Error {
     /// 400: the request does not fit the API.
-    #[error("bad request: {0}")]
     BadRequest(ApiFailure),
     /// 401: the key is missing, unknown or expired.
-    #[error("unauthorized (check the admin API key): {0}")]
     Unauthorized(ApiFailure),
     /// 403: the key may not do this (read-only key, IP allowlist).
-    #[error("forbidden: {0}")]
     Forbidden(ApiFailure),
     /// 404: no such project, job or session.
-    #[error("not found: {0}")]
     NotFound(ApiFailure),
     /// 429 from the server, or the client-side budget: too many creations and messages.
-    #[error("rate limited{}: {failure}", retry_after.map(|d| format!(" (retry after {} s)", d.as_secs())).unwrap_or_default())]
     RateLimited {
         /// What the server (or the budget) said.
         failure: ApiFailure,
@@ -68,14 +63,11 @@ pub enum Error {
         retry_after: Option<Duration>,
     },
     /// 5xx: the server failed.
-    #[error("server error: {0}")]
     Server(ApiFailure),
     /// Any other status the API does not document.
-    #[error("unexpected status: {0}")]
     UnexpectedStatus(ApiFailure),
     /// 3xx: the server answered with a redirect. This API never redirects, and following one
     /// would send the request (a prompt, the key) elsewhere, so it is not followed.
-    #[error("the server redirected to {}, which is not followed: {failure}", location.as_deref().unwrap_or("nowhere"))]
     Redirected {
         /// The status and what else the reply said.
         failure: ApiFailure,
@@ -84,7 +76,6 @@ pub enum Error {
     },
     /// A successful reply's body was larger than the client reads
     /// ([`crate::ClientBuilder::max_response_bytes`]); it was not read.
-    #[error("the reply's body (HTTP {status}) is larger than {limit} bytes; not read")]
     ResponseTooLarge {
         /// The HTTP status.
         status: u16,
@@ -94,21 +85,16 @@ pub enum Error {
         request_id: Option<String>,
     },
     /// The request could not be sent or the connection broke.
-    #[error("connection failed: {source}")]
     Connection {
         /// The transport's error.
-        #[source]
         source: Arc<reqwest::Error>,
     },
     /// The connect, read or per-call deadline passed.
-    #[error("timed out: {source}")]
     Timeout {
         /// The transport's error.
-        #[source]
         source: Arc<reqwest::Error>,
     },
     /// A successful status with a body that is not what the API documents.
-    #[error("invalid response body (HTTP {status}): {source}")]
     InvalidResponse {
         /// The HTTP status.
         status: u16,
@@ -117,25 +103,21 @@ pub enum Error {
         /// The request id header, when present.
         request_id: Option<String>,
         /// Why it did not parse.
-        #[source]
         source: Arc<serde_json::Error>,
     },
     #[cfg(feature = "v1")]
     /// A v1 stream broke off before the run ended. The run goes on at Mintlify: wait for the
     /// session to learn the outcome ([`crate::V1::wait_for_session`]).
-    #[error("the run's stream broke off{}: {source}", session_id.as_ref().map(|id| format!(" (session {id})")).unwrap_or_default())]
     Stream {
         /// The session, from the `X-Session-Id` header.
         session_id: Option<String>,
         /// What arrived before the break.
         partial: Box<crate::stream::Transcript>,
         /// The transport's error.
-        #[source]
         source: Arc<reqwest::Error>,
     },
     /// A wait passed its deadline before the job (or session) reached a final state. The job
     /// goes on at Mintlify: wait for it again with its id.
-    #[error("{}", describe_deadline(target, *waited, last_seen.as_deref(), last_error.as_deref()))]
     WaitDeadline {
         /// What was waited for.
         target: WaitTarget,
@@ -149,22 +131,102 @@ pub enum Error {
     /// Waiting for a job failed after it was created or sent a message (by
     /// [`crate::V2::create_and_wait`] or [`crate::V2::send_message_and_wait`]): the job exists;
     /// `source` says why the wait ended.
-    #[error("waiting for {target} failed: {source}")]
     WaitFailed {
         /// The job.
         target: WaitTarget,
         /// Why the wait ended.
-        #[source]
         source: Box<Error>,
     },
     /// The client could not be built (from [`BuildError`], for `?` in functions that return
     /// [`Error`]).
-    #[error(transparent)]
-    Build(#[from] BuildError),
+    Build(BuildError),
     /// The request was refused before sending (e.g. an empty prompt, a path parameter that no
     /// URL can carry).
-    #[error("invalid request: {0}")]
     InvalidRequest(String),
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::BadRequest(failure) => write!(f, "bad request: {failure}"),
+            Error::Unauthorized(failure) => {
+                write!(f, "unauthorized (check the admin API key): {failure}")
+            }
+            Error::Forbidden(failure) => write!(f, "forbidden: {failure}"),
+            Error::NotFound(failure) => write!(f, "not found: {failure}"),
+            Error::RateLimited {
+                failure,
+                retry_after,
+            } => match retry_after {
+                Some(after) => write!(
+                    f,
+                    "rate limited (retry after {} s): {failure}",
+                    after.as_secs()
+                ),
+                None => write!(f, "rate limited: {failure}"),
+            },
+            Error::Server(failure) => write!(f, "server error: {failure}"),
+            Error::UnexpectedStatus(failure) => write!(f, "unexpected status: {failure}"),
+            Error::Redirected { failure, location } => write!(
+                f,
+                "the server redirected to {}, which is not followed: {failure}",
+                location.as_deref().unwrap_or("nowhere")
+            ),
+            Error::ResponseTooLarge { status, limit, .. } => write!(
+                f,
+                "the reply's body (HTTP {status}) is larger than {limit} bytes; not read"
+            ),
+            Error::Connection { source } => write!(f, "connection failed: {source}"),
+            Error::Timeout { source } => write!(f, "timed out: {source}"),
+            Error::InvalidResponse { status, source, .. } => {
+                write!(f, "invalid response body (HTTP {status}): {source}")
+            }
+            #[cfg(feature = "v1")]
+            Error::Stream {
+                session_id, source, ..
+            } => match session_id {
+                Some(id) => write!(f, "the run's stream broke off (session {id}): {source}"),
+                None => write!(f, "the run's stream broke off: {source}"),
+            },
+            Error::WaitDeadline {
+                target,
+                waited,
+                last_seen,
+                last_error,
+            } => f.write_str(&describe_deadline(
+                target,
+                *waited,
+                last_seen.as_deref(),
+                last_error.as_deref(),
+            )),
+            Error::WaitFailed { target, source } => {
+                write!(f, "waiting for {target} failed: {source}")
+            }
+            Error::Build(error) => error.fmt(f),
+            Error::InvalidRequest(why) => write!(f, "invalid request: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Connection { source } | Error::Timeout { source } => Some(source.as_ref()),
+            #[cfg(feature = "v1")]
+            Error::Stream { source, .. } => Some(source.as_ref()),
+            Error::InvalidResponse { source, .. } => Some(source.as_ref()),
+            Error::WaitFailed { source, .. } => Some(source.as_ref()),
+            // Transparent: the build error's own source.
+            Error::Build(error) => error.source(),
+            _ => None,
+        }
+    }
+}
+
+impl From<BuildError> for Error {
+    fn from(error: BuildError) -> Self {
+        Error::Build(error)
+    }
 }
 
 impl Error {
@@ -300,20 +362,16 @@ pub(crate) fn rounded(duration: Duration) -> String {
 }
 
 /// Why a [`crate::Client`] could not be built.
-#[derive(Clone, Debug, thiserror::Error)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum BuildError {
     /// A required environment variable is not set.
-    #[error("environment variable {0} is not set")]
     MissingEnv(&'static str),
     /// A required setting was not given to the builder.
-    #[error("no {0} was given to the client builder")]
     Missing(&'static str),
     /// The key is not an admin key; the message says why without showing it.
-    #[error("invalid API key: {0}")]
     InvalidApiKey(&'static str),
     /// The base URL is not an absolute `http(s)` URL, or not one the client may use.
-    #[error("invalid base URL {shown}: {reason}")]
     InvalidBaseUrl {
         /// The URL given, as its scheme and host only: nothing else of it is repeated.
         shown: String,
@@ -321,22 +379,101 @@ pub enum BuildError {
         reason: String,
     },
     /// The `User-Agent` suffix holds characters a header cannot carry.
-    #[error("the User-Agent suffix holds characters a header cannot carry")]
     InvalidUserAgent,
     /// The project id cannot be a path segment (`.`, `..`).
-    #[error("invalid project id: {0}")]
     InvalidProjectId(&'static str),
     /// TLS could not be set up (e.g. the platform's certificate store is unreadable).
-    #[error("cannot set up TLS: {0}")]
     Tls(String),
     /// The HTTP client could not be built (e.g. no TLS backend).
-    #[error("cannot build the HTTP client: {0}")]
-    Http(#[source] Arc<reqwest::Error>),
+    Http(Arc<reqwest::Error>),
+}
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BuildError::MissingEnv(name) => write!(f, "environment variable {name} is not set"),
+            BuildError::Missing(what) => write!(f, "no {what} was given to the client builder"),
+            BuildError::InvalidApiKey(why) => write!(f, "invalid API key: {why}"),
+            BuildError::InvalidBaseUrl { shown, reason } => {
+                write!(f, "invalid base URL {shown}: {reason}")
+            }
+            BuildError::InvalidUserAgent => {
+                f.write_str("the User-Agent suffix holds characters a header cannot carry")
+            }
+            BuildError::InvalidProjectId(why) => write!(f, "invalid project id: {why}"),
+            BuildError::Tls(why) => write!(f, "cannot set up TLS: {why}"),
+            BuildError::Http(source) => write!(f, "cannot build the HTTP client: {source}"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BuildError::Http(source) => Some(source.as_ref()),
+            _ => None,
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn errors_read_as_sentences_and_chain_their_causes() {
+        use std::error::Error as _;
+        let failure = ApiFailure {
+            status: Some(429),
+            message: Some("slow down".into()),
+            request_id: Some("req_1".into()),
+            raw_body: None,
+        };
+        let limited = Error::RateLimited {
+            failure: failure.clone(),
+            retry_after: Some(Duration::from_secs(3)),
+        };
+        assert_eq!(
+            limited.to_string(),
+            "rate limited (retry after 3 s): HTTP 429: slow down (request id req_1)"
+        );
+        let failed = Error::WaitFailed {
+            target: WaitTarget::Job("job_1".into()),
+            source: Box::new(limited),
+        };
+        assert!(
+            failed
+                .to_string()
+                .starts_with("waiting for job job_1 failed: rate limited")
+        );
+        assert_eq!(
+            failed.source().map(ToString::to_string),
+            Some("rate limited (retry after 3 s): HTTP 429: slow down (request id req_1)".into())
+        );
+        // A build error is shown as itself, with its own cause.
+        let build = Error::from(BuildError::InvalidBaseUrl {
+            shown: "ftp://host".into(),
+            reason: "not http(s)".into(),
+        });
+        assert_eq!(
+            build.to_string(),
+            "invalid base URL ftp://host: not http(s)"
+        );
+        assert!(build.source().is_none());
+        let parse = serde_json::from_str::<u8>("x").unwrap_err();
+        let invalid = Error::InvalidResponse {
+            status: 200,
+            body: Bytes::from_static(b"x"),
+            request_id: None,
+            source: Arc::new(parse),
+        };
+        assert!(
+            invalid
+                .to_string()
+                .starts_with("invalid response body (HTTP 200): expected")
+        );
+        assert!(invalid.source().unwrap().is::<serde_json::Error>());
+    }
 
     #[test]
     fn durations_are_rounded_for_people() {
