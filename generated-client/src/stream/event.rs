@@ -845,8 +845,10 @@ impl std::fmt::Display for RawJson {
 struct Chunk<'a> {
     #[serde(rename = "type", borrow)]
     kind: Cow<'a, str>,
-    #[serde(borrow, default, deserialize_with = "present")]
-    id: Option<&'a RawValue>,
+    /// Read once, borrowed where it can be (it is on every text chunk); `null` refuses the
+    /// chunk, as every type with an `id` wants a string.
+    #[serde(borrow, default, deserialize_with = "string")]
+    id: Option<Cow<'a, str>>,
     #[serde(borrow)]
     delta: Option<Cow<'a, str>>,
     #[serde(borrow, default, deserialize_with = "present")]
@@ -923,6 +925,13 @@ fn present<'de, D: serde::Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Option<&'de RawValue>, D::Error> {
     <&RawValue>::deserialize(deserializer).map(Some)
+}
+
+/// A string field that must not be `null` when present.
+fn string<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Cow<'de, str>>, D::Error> {
+    Key::deserialize(deserializer).map(|key| Some(key.0))
 }
 
 fn owned(text: Option<Cow<'_, str>>) -> Option<String> {
@@ -1047,6 +1056,15 @@ pub(crate) fn from_ui_chunk(json: &[u8]) -> Result<AgentEvent, serde_json::Error
     let unknown = || AgentEvent::Unknown {
         raw: String::from_utf8_lossy(json).into_owned(),
     };
+    // A data chunk, its type first as servers write it, is read in one pass with all its
+    // fields: the AI SDK keeps the ones it does not know on the part.
+    if json.starts_with(br#"{"type":"data-"#) {
+        return match parse_json::<Fields<'_>>(json) {
+            Ok(Fields(fields)) => Ok(data_chunk(fields).unwrap_or_else(unknown)),
+            Err(error) if error.is_data() => Ok(unknown()),
+            Err(error) => Err(error),
+        };
+    }
     let chunk: Chunk<'_> = match parse_json(json) {
         Ok(chunk) => chunk,
         // Valid JSON of another shape (no `type`, not an object) is an unknown chunk.
@@ -1057,11 +1075,16 @@ pub(crate) fn from_ui_chunk(json: &[u8]) -> Result<AgentEvent, serde_json::Error
 }
 
 /// The event of a chunk, or `None` when its type is unknown or the AI SDK's schema refuses it.
-fn typed(chunk: Chunk<'_>, json: &[u8]) -> Option<AgentEvent> {
-    let id = || required_string(chunk.id);
-    let call = || owned(chunk.tool_call_id.clone());
-    let metadata = || provider_metadata(chunk.provider_metadata);
-    Some(match chunk.kind.as_ref() {
+fn typed(mut chunk: Chunk<'_>, json: &[u8]) -> Option<AgentEvent> {
+    // Strings are moved out of the chunk, never copied twice.
+    macro_rules! take {
+        ($field:ident) => {
+            owned(chunk.$field.take())
+        };
+    }
+    let metadata = provider_metadata(chunk.provider_metadata);
+    let kind = std::mem::take(&mut chunk.kind);
+    Some(match kind.as_ref() {
         "start" => AgentEvent::Start {
             message_id: optional_string(chunk.message_id)?,
             metadata: any_value(chunk.message_metadata),
@@ -1070,79 +1093,79 @@ fn typed(chunk: Chunk<'_>, json: &[u8]) -> Option<AgentEvent> {
         "finish-step" => AgentEvent::FinishStep,
         "reset-step" => AgentEvent::ResetStep,
         "custom" => AgentEvent::Custom {
-            kind: owned(chunk.custom_kind.clone())?,
-            provider_metadata: metadata()?,
+            kind: take!(custom_kind)?,
+            provider_metadata: metadata?,
         },
         "reasoning-file" => AgentEvent::ReasoningFile {
-            url: owned(chunk.url.clone())?,
-            media_type: owned(chunk.media_type.clone())?,
-            provider_metadata: metadata()?,
+            url: take!(url)?,
+            media_type: take!(media_type)?,
+            provider_metadata: metadata?,
         },
         "steering-message" => AgentEvent::SteeringMessage {
-            id: id()?,
+            id: take!(id)?,
             parts: steering_parts(chunk.parts?)?,
         },
         "text-start" => AgentEvent::TextStart {
-            id: id()?,
-            provider_metadata: metadata()?,
+            id: take!(id)?,
+            provider_metadata: metadata?,
         },
         "text-delta" => AgentEvent::TextDelta {
-            id: id()?,
-            delta: owned(chunk.delta.clone())?,
-            provider_metadata: metadata()?,
+            id: take!(id)?,
+            delta: take!(delta)?,
+            provider_metadata: metadata?,
         },
         "text-end" => AgentEvent::TextEnd {
-            id: id()?,
-            provider_metadata: metadata()?,
+            id: take!(id)?,
+            provider_metadata: metadata?,
             citations: match chunk.citations {
                 None => None,
                 Some(raw) => Some(citations(raw)?),
             },
         },
         "reasoning-start" => AgentEvent::ReasoningStart {
-            id: id()?,
-            provider_metadata: metadata()?,
+            id: take!(id)?,
+            provider_metadata: metadata?,
         },
         "reasoning-delta" => AgentEvent::ReasoningDelta {
-            id: id()?,
-            delta: owned(chunk.delta.clone())?,
-            provider_metadata: metadata()?,
+            id: take!(id)?,
+            delta: take!(delta)?,
+            provider_metadata: metadata?,
         },
         "reasoning-end" => AgentEvent::ReasoningEnd {
-            id: id()?,
-            provider_metadata: metadata()?,
+            id: take!(id)?,
+            provider_metadata: metadata?,
         },
         "tool-input-start" => AgentEvent::ToolInputStart {
-            tool_call_id: call()?,
-            tool_name: owned(chunk.tool_name.clone())?,
+            tool_call_id: take!(tool_call_id)?,
+            tool_name: take!(tool_name)?,
             meta: tool_meta_of(&chunk, true, true)?,
         },
         "tool-input-delta" => AgentEvent::ToolInputDelta {
-            tool_call_id: call()?,
-            delta: owned(chunk.input_text_delta.clone())?,
+            tool_call_id: take!(tool_call_id)?,
+            delta: take!(input_text_delta)?,
         },
         "tool-input-available" => AgentEvent::ToolInputAvailable {
-            tool_call_id: call()?,
-            tool_name: owned(chunk.tool_name.clone())?,
+            tool_call_id: take!(tool_call_id)?,
+            tool_name: take!(tool_name)?,
             input: any_value(chunk.input),
             meta: tool_meta_of(&chunk, true, false)?,
         },
         "tool-input-error" => AgentEvent::ToolInputError {
-            tool_call_id: call()?,
-            tool_name: owned(chunk.tool_name.clone())?,
+            tool_call_id: take!(tool_call_id)?,
+            tool_name: take!(tool_name)?,
             input: any_value(chunk.input.or(chunk.raw_input)),
-            error_text: owned(chunk.error_text.clone())?,
+            error_text: take!(error_text)?,
             meta: tool_meta_of(&chunk, true, false)?,
         },
         "tool-output-available" => AgentEvent::ToolOutputAvailable {
-            tool_call_id: call()?,
+            tool_call_id: take!(tool_call_id)?,
             output: any_value(chunk.output),
             preliminary: optional(chunk.preliminary)?,
             meta: tool_meta_of(&chunk, false, false)?,
         },
         "tool-output-error" => AgentEvent::ToolOutputError {
-            tool_call_id: call()?,
-            error_text: owned(chunk.error_text.clone())?,
+            tool_call_id: take!(tool_call_id)?,
+            error_text: take!(error_text)?,
             meta: tool_meta_of(&chunk, false, false)?,
         },
         "tool-approval-request" => {
@@ -1154,44 +1177,44 @@ fn typed(chunk: Chunk<'_>, json: &[u8]) -> Option<AgentEvent> {
                 signature: optional_string(chunk.signature)?,
             };
             AgentEvent::ToolApprovalRequest {
-                approval_id: owned(chunk.approval_id)?,
-                tool_call_id: call()?,
+                approval_id: take!(approval_id)?,
+                tool_call_id: take!(tool_call_id)?,
                 request: (request != ApprovalRequest::default()).then(|| Box::new(request)),
             }
         }
         "tool-approval-response" => AgentEvent::ToolApprovalResponse {
-            approval_id: owned(chunk.approval_id)?,
+            approval_id: take!(approval_id)?,
             approved: chunk.approved?,
             reason: optional_string(chunk.reason)?,
             provider_executed: optional(chunk.provider_executed)?,
-            provider_metadata: metadata()?,
+            provider_metadata: metadata?,
         },
         "tool-output-denied" => AgentEvent::ToolOutputDenied {
-            tool_call_id: call()?,
+            tool_call_id: take!(tool_call_id)?,
         },
         "source-url" => AgentEvent::SourceUrl {
-            source_id: owned(chunk.source_id)?,
-            url: owned(chunk.url)?,
+            source_id: take!(source_id)?,
+            url: take!(url)?,
             title: optional_string(chunk.title)?,
-            provider_metadata: metadata()?,
+            provider_metadata: metadata?,
         },
         "source-document" => AgentEvent::SourceDocument {
-            source_id: owned(chunk.source_id)?,
-            media_type: owned(chunk.media_type)?,
+            source_id: take!(source_id)?,
+            media_type: take!(media_type)?,
             title: required_string(chunk.title)?,
             filename: optional_string(chunk.filename)?,
-            provider_metadata: metadata()?,
+            provider_metadata: metadata?,
         },
         "file" => AgentEvent::File {
-            url: owned(chunk.url)?,
-            media_type: owned(chunk.media_type)?,
-            provider_metadata: metadata()?,
+            url: take!(url)?,
+            media_type: take!(media_type)?,
+            provider_metadata: metadata?,
         },
         "message-metadata" => AgentEvent::MessageMetadata {
             metadata: any_value(chunk.message_metadata),
         },
         "error" => AgentEvent::Error {
-            error_text: owned(chunk.error_text)?,
+            error_text: take!(error_text)?,
         },
         "abort" => AgentEvent::Abort {
             reason: optional_string(chunk.reason)?,
@@ -1205,7 +1228,7 @@ fn typed(chunk: Chunk<'_>, json: &[u8]) -> Option<AgentEvent> {
         },
         data if data.starts_with("data-") => AgentEvent::Data {
             name: data["data-".len()..].to_owned(),
-            id: optional_string(chunk.id)?,
+            id: take!(id),
             data: any_value(chunk.data),
             transient: optional(chunk.transient)?,
             extra: data_extra(json)?,
@@ -1214,24 +1237,55 @@ fn typed(chunk: Chunk<'_>, json: &[u8]) -> Option<AgentEvent> {
     })
 }
 
+/// A `data-*` chunk from its fields, in order; `None` when the schema refuses it.
+fn data_chunk(fields: Vec<(Cow<'_, str>, &RawValue)>) -> Option<AgentEvent> {
+    let (mut kind, mut id, mut data, mut transient) = (None, None, None, None);
+    let mut extra: Vec<(Cow<'_, str>, &RawValue)> = Vec::new();
+    for (key, value) in fields {
+        // A key sent twice counts once, with its last value, as in `JSON.parse`.
+        match key.as_ref() {
+            "type" => kind = Some(value),
+            "id" => id = Some(value),
+            "data" => data = Some(value),
+            "transient" => transient = Some(value),
+            _ => {
+                extra.retain(|(k, _)| *k != key);
+                extra.push((key, value));
+            }
+        }
+    }
+    let name = required_string(kind)?.strip_prefix("data-")?.to_owned();
+    Some(AgentEvent::Data {
+        name,
+        id: optional_string(id)?,
+        data: any_value(data),
+        transient: optional(transient)?,
+        extra: object_of(&extra)?,
+    })
+}
+
 /// The fields of a `data-*` chunk besides `type`, `id`, `data` and `transient`, as an object;
 /// `Some(None)` when there are none.
 fn data_extra(json: &[u8]) -> Option<Option<RawJson>> {
     let Fields(fields) = parse_json(json).ok()?;
-    let mut extra: Vec<(Cow<'_, str>, &RawValue)> = fields
-        .into_iter()
-        .filter(|(key, _)| !matches!(key.as_ref(), "type" | "id" | "data" | "transient"))
-        .collect();
-    if extra.is_empty() {
+    let mut extra: Vec<(Cow<'_, str>, &RawValue)> = Vec::new();
+    for (key, value) in fields {
+        if !matches!(key.as_ref(), "type" | "id" | "data" | "transient") {
+            // A key sent twice counts once, with its last value, as in `JSON.parse`.
+            extra.retain(|(k, _)| *k != key);
+            extra.push((key, value));
+        }
+    }
+    object_of(&extra)
+}
+
+/// A JSON object of the given fields; `Some(None)` when there are none.
+fn object_of(fields: &[(Cow<'_, str>, &RawValue)]) -> Option<Option<RawJson>> {
+    if fields.is_empty() {
         return Some(None);
     }
-    // A key sent twice counts once, with its last value, as in `JSON.parse`.
-    let mut seen = std::collections::HashSet::new();
-    extra.reverse();
-    extra.retain(|(key, _)| seen.insert(key.clone()));
-    extra.reverse();
     let mut text = String::from("{");
-    for (i, (key, value)) in extra.iter().enumerate() {
+    for (i, (key, value)) in fields.iter().enumerate() {
         if i > 0 {
             text.push(',');
         }
