@@ -696,6 +696,50 @@ fn the_fixtures_cover_every_chunk_type_of_the_schema() {
     }
 }
 
+/// `value` with every number as JavaScript holds it: a whole float is an integer.
+fn js_numbers(value: Value) -> Value {
+    match value {
+        Value::Number(n) => match n.as_f64() {
+            Some(f) if f.fract() == 0.0 && f.abs() < 9e15 => json!(f as i64),
+            _ => Value::Number(n),
+        },
+        Value::Array(items) => Value::Array(items.into_iter().map(js_numbers).collect()),
+        Value::Object(fields) => {
+            Value::Object(fields.into_iter().map(|(k, v)| (k, js_numbers(v))).collect())
+        }
+        other => other,
+    }
+}
+
+/// A streamed tool input reads as the AI SDK's `parsePartialJson` reads it, for every prefix of
+/// some JSON (strings with escapes, numbers, literals cut anywhere).
+#[test]
+fn partial_tool_input_is_what_parse_partial_json_makes_of_it() {
+    let fixture = fixture_json("ui-message-stream-edge-cases.json");
+    let cases = fixture["partialJson"].as_array().unwrap();
+    assert!(cases.len() > 100);
+    for case in cases {
+        let text = case["text"].as_str().unwrap();
+        let mut transcript = Transcript::new();
+        let chunks = [
+            json!({ "type": "tool-input-start", "toolCallId": "c", "toolName": "t" }),
+            json!({ "type": "tool-input-delta", "toolCallId": "c", "inputTextDelta": text }),
+        ];
+        let body: String = chunks.iter().map(|c| format!("data: {c}\n\n")).collect();
+        decode(body.as_bytes(), &[])
+            .iter()
+            .for_each(|e| transcript.apply(e));
+        let call = transcript.tool_calls().next().unwrap();
+        // JavaScript has one number type: `-12.5e3` is the integer -12500 there.
+        assert_eq!(
+            call.partial_input().map(js_numbers),
+            case.get("value").cloned().map(js_numbers),
+            "{text:?}"
+        );
+        assert_eq!(call.raw_input.as_deref(), Some(text));
+    }
+}
+
 /// The same for AI SDK 4: every part code its parser knows appears in a case.
 #[test]
 fn the_fixtures_cover_every_ai_sdk_4_part_code() {

@@ -1065,17 +1065,18 @@ pub(crate) fn from_ui_chunk(json: &[u8]) -> Result<AgentEvent, serde_json::Error
             Err(error) => Err(error),
         };
     }
-    let chunk: Chunk<'_> = match parse_json(json) {
+    let mut chunk: Chunk<'_> = match parse_json(json) {
         Ok(chunk) => chunk,
         // Valid JSON of another shape (no `type`, not an object) is an unknown chunk.
         Err(error) if error.is_data() => return Ok(unknown()),
         Err(error) => return Err(error),
     };
-    Ok(typed(chunk, json).unwrap_or_else(unknown))
+    // By reference: the chunk, with a field for everything any type has, is large to move.
+    Ok(typed(&mut chunk, json).unwrap_or_else(unknown))
 }
 
 /// The event of a chunk, or `None` when its type is unknown or the AI SDK's schema refuses it.
-fn typed(mut chunk: Chunk<'_>, json: &[u8]) -> Option<AgentEvent> {
+fn typed(chunk: &mut Chunk<'_>, json: &[u8]) -> Option<AgentEvent> {
     // Strings are moved out of the chunk, never copied twice.
     macro_rules! take {
         ($field:ident) => {
@@ -1138,7 +1139,7 @@ fn typed(mut chunk: Chunk<'_>, json: &[u8]) -> Option<AgentEvent> {
         "tool-input-start" => AgentEvent::ToolInputStart {
             tool_call_id: take!(tool_call_id)?,
             tool_name: take!(tool_name)?,
-            meta: tool_meta_of(&chunk, true, true)?,
+            meta: tool_meta_of(chunk, true, true)?,
         },
         "tool-input-delta" => AgentEvent::ToolInputDelta {
             tool_call_id: take!(tool_call_id)?,
@@ -1148,25 +1149,25 @@ fn typed(mut chunk: Chunk<'_>, json: &[u8]) -> Option<AgentEvent> {
             tool_call_id: take!(tool_call_id)?,
             tool_name: take!(tool_name)?,
             input: any_value(chunk.input),
-            meta: tool_meta_of(&chunk, true, false)?,
+            meta: tool_meta_of(chunk, true, false)?,
         },
         "tool-input-error" => AgentEvent::ToolInputError {
             tool_call_id: take!(tool_call_id)?,
             tool_name: take!(tool_name)?,
             input: any_value(chunk.input.or(chunk.raw_input)),
             error_text: take!(error_text)?,
-            meta: tool_meta_of(&chunk, true, false)?,
+            meta: tool_meta_of(chunk, true, false)?,
         },
         "tool-output-available" => AgentEvent::ToolOutputAvailable {
             tool_call_id: take!(tool_call_id)?,
             output: any_value(chunk.output),
             preliminary: optional(chunk.preliminary)?,
-            meta: tool_meta_of(&chunk, false, false)?,
+            meta: tool_meta_of(chunk, false, false)?,
         },
         "tool-output-error" => AgentEvent::ToolOutputError {
             tool_call_id: take!(tool_call_id)?,
             error_text: take!(error_text)?,
-            meta: tool_meta_of(&chunk, false, false)?,
+            meta: tool_meta_of(chunk, false, false)?,
         },
         "tool-approval-request" => {
             let request = ApprovalRequest {
