@@ -361,7 +361,11 @@ impl AgentEvent {
 ///
 /// ```
 /// use mintlify_agent::stream::AgentEvent;
-/// let event = AgentEvent::TextDelta { id: "t".into(), delta: "Hi".into() };
+/// let event = AgentEvent::TextDelta {
+///     id: "t".into(),
+///     delta: "Hi".into(),
+///     provider_metadata: None,
+/// };
 /// assert_eq!(
 ///     serde_json::to_string(&event).unwrap(),
 ///     r#"{"type":"text-delta","id":"t","delta":"Hi"}"#
