@@ -342,8 +342,9 @@ impl AgentEvent {
     /// The event as an AI SDK UI message stream chunk (`{"type": "text-delta", …}`), as a
     /// [`Value`]: the same JSON as its [`serde::Serialize`] form, fields that are `None` left
     /// out as the AI SDK leaves them out. Data stream parts without a UI chunk (redacted
-    /// reasoning, signatures, annotations) and unknown events keep their own shape
-    /// (`{"type": "unknown", "raw": …}`).
+    /// reasoning, signatures, annotations, a later step's message id) and unknown events keep
+    /// their own shape (`{"type": "unknown", "raw": …}`); a continued v4 step is a
+    /// `finish-step` with `isContinued: true`.
     ///
     /// JSON values are parsed with serde_json's limit of 128 levels of nesting: a value nested
     /// deeper becomes `null` here (the event keeps its text, [`RawJson::get`]); serializing the
@@ -841,9 +842,11 @@ impl std::fmt::Display for RawJson {
     }
 }
 
-/// A UI message stream chunk, read in one pass; every field any chunk type has. Fields every
-/// chunk of a type has are read as strings; optional and rarer ones as raw JSON, checked for
-/// the chunk's type after (an optional field sent as `null` is refused, as the schema does).
+/// A UI message stream chunk, read in one pass; every field any chunk type has. The fields of
+/// the frequent chunks (`id`, `delta`, `toolCallId`, `inputTextDelta`) are read as strings,
+/// borrowed where they have no escapes; the others as raw JSON, checked for the chunk's type
+/// after, so that a field of another type's schema does not refuse a chunk (the schema's objects
+/// are loose) and an optional field sent as `null` does (the schema wants it absent or typed).
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Chunk<'a> {
@@ -859,26 +862,26 @@ struct Chunk<'a> {
     message_id: Option<&'a RawValue>,
     #[serde(borrow)]
     tool_call_id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    tool_name: Option<Cow<'a, str>>,
+    #[serde(borrow, default, deserialize_with = "present")]
+    tool_name: Option<&'a RawValue>,
     #[serde(borrow)]
     input_text_delta: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    error_text: Option<Cow<'a, str>>,
+    #[serde(borrow, default, deserialize_with = "present")]
+    error_text: Option<&'a RawValue>,
     #[serde(borrow, default, deserialize_with = "present")]
     finish_reason: Option<&'a RawValue>,
     #[serde(borrow, default, deserialize_with = "present")]
     reason: Option<&'a RawValue>,
-    #[serde(borrow)]
-    approval_id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    source_id: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    url: Option<Cow<'a, str>>,
+    #[serde(borrow, default, deserialize_with = "present")]
+    approval_id: Option<&'a RawValue>,
+    #[serde(borrow, default, deserialize_with = "present")]
+    source_id: Option<&'a RawValue>,
+    #[serde(borrow, default, deserialize_with = "present")]
+    url: Option<&'a RawValue>,
     #[serde(borrow, default, deserialize_with = "present")]
     title: Option<&'a RawValue>,
-    #[serde(borrow)]
-    media_type: Option<Cow<'a, str>>,
+    #[serde(borrow, default, deserialize_with = "present")]
+    media_type: Option<&'a RawValue>,
     #[serde(borrow, default, deserialize_with = "present")]
     filename: Option<&'a RawValue>,
     #[serde(borrow, default, deserialize_with = "present")]
@@ -887,8 +890,8 @@ struct Chunk<'a> {
     #[serde(borrow, default, deserialize_with = "present")]
     raw_input: Option<&'a RawValue>,
     /// A `custom` chunk's kind.
-    #[serde(rename = "kind", borrow)]
-    custom_kind: Option<Cow<'a, str>>,
+    #[serde(rename = "kind", borrow, default, deserialize_with = "present")]
+    custom_kind: Option<&'a RawValue>,
     #[serde(borrow, default, deserialize_with = "present")]
     output: Option<&'a RawValue>,
     #[serde(borrow, default, deserialize_with = "present")]
@@ -921,7 +924,8 @@ struct Chunk<'a> {
     transient: Option<&'a RawValue>,
     #[serde(borrow, default, deserialize_with = "present")]
     preliminary: Option<&'a RawValue>,
-    approved: Option<bool>,
+    #[serde(borrow, default, deserialize_with = "present")]
+    approved: Option<&'a RawValue>,
 }
 
 /// A raw field: `Some` when present, `null` included (serde reads `null` as `None` otherwise).
@@ -1098,12 +1102,12 @@ fn typed(chunk: &mut Chunk<'_>, json: &[u8]) -> Option<AgentEvent> {
         "finish-step" => AgentEvent::FinishStep,
         "reset-step" => AgentEvent::ResetStep,
         "custom" => AgentEvent::Custom {
-            kind: take!(custom_kind)?,
+            kind: required_string(chunk.custom_kind)?,
             provider_metadata: metadata?,
         },
         "reasoning-file" => AgentEvent::ReasoningFile {
-            url: take!(url)?,
-            media_type: take!(media_type)?,
+            url: required_string(chunk.url)?,
+            media_type: required_string(chunk.media_type)?,
             provider_metadata: metadata?,
         },
         "steering-message" => AgentEvent::SteeringMessage {
@@ -1142,7 +1146,7 @@ fn typed(chunk: &mut Chunk<'_>, json: &[u8]) -> Option<AgentEvent> {
         },
         "tool-input-start" => AgentEvent::ToolInputStart {
             tool_call_id: take!(tool_call_id)?,
-            tool_name: take!(tool_name)?,
+            tool_name: required_string(chunk.tool_name)?,
             meta: tool_meta_of(chunk, true, true)?,
         },
         "tool-input-delta" => AgentEvent::ToolInputDelta {
@@ -1151,15 +1155,15 @@ fn typed(chunk: &mut Chunk<'_>, json: &[u8]) -> Option<AgentEvent> {
         },
         "tool-input-available" => AgentEvent::ToolInputAvailable {
             tool_call_id: take!(tool_call_id)?,
-            tool_name: take!(tool_name)?,
+            tool_name: required_string(chunk.tool_name)?,
             input: any_value(chunk.input),
             meta: tool_meta_of(chunk, true, false)?,
         },
         "tool-input-error" => AgentEvent::ToolInputError {
             tool_call_id: take!(tool_call_id)?,
-            tool_name: take!(tool_name)?,
+            tool_name: required_string(chunk.tool_name)?,
             input: any_value(chunk.input.or(chunk.raw_input)),
-            error_text: take!(error_text)?,
+            error_text: required_string(chunk.error_text)?,
             meta: tool_meta_of(chunk, true, false)?,
         },
         "tool-output-available" => AgentEvent::ToolOutputAvailable {
@@ -1170,7 +1174,7 @@ fn typed(chunk: &mut Chunk<'_>, json: &[u8]) -> Option<AgentEvent> {
         },
         "tool-output-error" => AgentEvent::ToolOutputError {
             tool_call_id: take!(tool_call_id)?,
-            error_text: take!(error_text)?,
+            error_text: required_string(chunk.error_text)?,
             meta: tool_meta_of(chunk, false, false)?,
         },
         "tool-approval-request" => {
@@ -1182,14 +1186,14 @@ fn typed(chunk: &mut Chunk<'_>, json: &[u8]) -> Option<AgentEvent> {
                 signature: optional_string(chunk.signature)?,
             };
             AgentEvent::ToolApprovalRequest {
-                approval_id: take!(approval_id)?,
+                approval_id: required_string(chunk.approval_id)?,
                 tool_call_id: take!(tool_call_id)?,
                 request: (request != ApprovalRequest::default()).then(|| Box::new(request)),
             }
         }
         "tool-approval-response" => AgentEvent::ToolApprovalResponse {
-            approval_id: take!(approval_id)?,
-            approved: chunk.approved?,
+            approval_id: required_string(chunk.approval_id)?,
+            approved: optional(chunk.approved)??,
             reason: optional_string(chunk.reason)?,
             provider_executed: optional(chunk.provider_executed)?,
             provider_metadata: metadata?,
@@ -1198,28 +1202,28 @@ fn typed(chunk: &mut Chunk<'_>, json: &[u8]) -> Option<AgentEvent> {
             tool_call_id: take!(tool_call_id)?,
         },
         "source-url" => AgentEvent::SourceUrl {
-            source_id: take!(source_id)?,
-            url: take!(url)?,
+            source_id: required_string(chunk.source_id)?,
+            url: required_string(chunk.url)?,
             title: optional_string(chunk.title)?,
             provider_metadata: metadata?,
         },
         "source-document" => AgentEvent::SourceDocument {
-            source_id: take!(source_id)?,
-            media_type: take!(media_type)?,
+            source_id: required_string(chunk.source_id)?,
+            media_type: required_string(chunk.media_type)?,
             title: required_string(chunk.title)?,
             filename: optional_string(chunk.filename)?,
             provider_metadata: metadata?,
         },
         "file" => AgentEvent::File {
-            url: take!(url)?,
-            media_type: take!(media_type)?,
+            url: required_string(chunk.url)?,
+            media_type: required_string(chunk.media_type)?,
             provider_metadata: metadata?,
         },
         "message-metadata" => AgentEvent::MessageMetadata {
             metadata: any_value(chunk.message_metadata),
         },
         "error" => AgentEvent::Error {
-            error_text: take!(error_text)?,
+            error_text: required_string(chunk.error_text)?,
         },
         "abort" => AgentEvent::Abort {
             reason: optional_string(chunk.reason)?,
@@ -1748,6 +1752,54 @@ mod tests {
                 transient: Some(true),
                 extra: None
             }
+        );
+    }
+
+    /// What `uiMessageChunkSchema` (ai 7.0.173) accepts and refuses, as its `validate` said.
+    #[test]
+    fn schema_strictness_matches_the_ai_sdk() {
+        let accepted = [
+            r#"{"type":"data-x"}"#,
+            r#"{"type":"data-x","data":null}"#,
+            r#"{"type":"tool-input-available","toolCallId":"c","toolName":"t"}"#,
+            r#"{"type":"tool-output-available","toolCallId":"c"}"#,
+            r#"{"type":"text-delta","id":"t","delta":"x","title":5,"toolName":6,"approved":"no"}"#,
+            r#"{"type":"text-start","id":"t","providerMetadata":{"a":{"b":[1,{"c":null}]}}}"#,
+            r#"{"type":"message-metadata"}"#,
+        ];
+        for chunk in accepted {
+            let event = from_ui_chunk(chunk.as_bytes()).unwrap();
+            assert!(!matches!(event, AgentEvent::Unknown { .. }), "{chunk}");
+        }
+        let refused = [
+            r#"{"type":"finish","finishReason":"weird"}"#,
+            r#"{"type":"text-start","id":"t","providerMetadata":{"a":1}}"#,
+            r#"{"type":"text-end","id":"t","citations":[{"source":{"type":"source","sourceType":"url","id":"s","url":"u"},"startIndex":-1}]}"#,
+            r#"{"type":"custom","kind":5}"#,
+            r#"{"type":"start","messageId":null}"#,
+            r#"{"type":"data-x","id":null}"#,
+            r#"{"type":"tool-input-start","toolCallId":"c","toolName":"t","inputEncoding":"xml"}"#,
+        ];
+        for chunk in refused {
+            assert_eq!(
+                from_ui_chunk(chunk.as_bytes()).unwrap(),
+                AgentEvent::Unknown {
+                    raw: chunk.to_owned()
+                },
+                "{chunk}"
+            );
+        }
+        // Absent stays absent; `null` where any value goes stays `null`.
+        assert_eq!(
+            serde_json::to_string(&from_ui_chunk(br#"{"type":"data-x"}"#).unwrap()).unwrap(),
+            r#"{"type":"data-x"}"#
+        );
+        assert_eq!(
+            serde_json::to_string(
+                &from_ui_chunk(br#"{"type":"data-x","data":null,"extra":[1]}"#).unwrap()
+            )
+            .unwrap(),
+            r#"{"type":"data-x","data":null,"extra":[1]}"#
         );
     }
 
