@@ -704,9 +704,12 @@ fn js_numbers(value: Value) -> Value {
             _ => Value::Number(n),
         },
         Value::Array(items) => Value::Array(items.into_iter().map(js_numbers).collect()),
-        Value::Object(fields) => {
-            Value::Object(fields.into_iter().map(|(k, v)| (k, js_numbers(v))).collect())
-        }
+        Value::Object(fields) => Value::Object(
+            fields
+                .into_iter()
+                .map(|(k, v)| (k, js_numbers(v)))
+                .collect(),
+        ),
         other => other,
     }
 }
