@@ -24,8 +24,8 @@ pub const USER_AGENT: &str = concat!("mintlify-agent-rust/", env!("CARGO_PKG_VER
 
 /// A client of Mintlify's agent API for one project.
 ///
-/// Cheap to clone (the HTTP connection pool is shared). [`Client::v2`] and [`Client::v1`] give
-/// the operations, with the project id filled in.
+/// Cheap to clone (the HTTP connection pool is shared). [`Client::v2`] (and `Client::v1`, feature
+/// `v1`) give the operations, with the project id filled in.
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
