@@ -46,13 +46,7 @@ fn body(protocol: Wire, size: usize) -> Vec<u8> {
         message_id: "msg_1",
         pull_request: Some("https://github.com/acme/docs/pull/1"),
     });
-    let mut encoder = Encoder::new(protocol, false);
-    let mut one_run = Vec::new();
-    for event in &events {
-        for frame in encoder.encode(event) {
-            one_run.extend_from_slice(&frame);
-        }
-    }
+    let one_run = Encoder::new(protocol, false).encode_all(&events);
     let mut body = Vec::with_capacity(size + one_run.len());
     while body.len() < size {
         body.extend_from_slice(&one_run);

@@ -121,17 +121,7 @@ impl Flat {
 }
 
 fn encode(protocol: Protocol) -> Vec<u8> {
-    let mut encoder = Encoder::new(protocol, false);
-    let mut out = Vec::new();
-    for event in events() {
-        for frame in encoder.encode(&event) {
-            out.extend_from_slice(&frame);
-        }
-    }
-    for frame in encoder.finish() {
-        out.extend_from_slice(&frame);
-    }
-    out
+    Encoder::new(protocol, false).body(&events())
 }
 
 fn assert_same_bytes(ours: &[u8], theirs: &[u8]) {

@@ -16,17 +16,7 @@ fn body(wire: Wire) -> Vec<u8> {
         message_id: "msg_1",
         pull_request: Some("https://github.com/acme/docs/pull/1"),
     });
-    let mut encoder = Encoder::new(wire, false);
-    let mut body = Vec::new();
-    for event in &events {
-        for frame in encoder.encode(event) {
-            body.extend_from_slice(&frame);
-        }
-    }
-    for frame in encoder.finish() {
-        body.extend_from_slice(&frame);
-    }
-    body
+    Encoder::new(wire, false).body(&events)
 }
 
 /// Every item of `body` pushed in pieces cut at `cuts`, with the position it was given.

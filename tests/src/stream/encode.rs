@@ -144,6 +144,24 @@ impl Encoder {
         }
     }
 
+    /// The frames of `events`, joined: a run's body without its closing frames.
+    pub fn encode_all(&mut self, events: &[RunEvent]) -> Vec<u8> {
+        let mut body = Vec::new();
+        for frame in events.iter().flat_map(|event| self.encode(event)) {
+            body.extend_from_slice(&frame);
+        }
+        body
+    }
+
+    /// A whole body: the frames of `events`, then the closing ones.
+    pub fn body(mut self, events: &[RunEvent]) -> Vec<u8> {
+        let mut body = self.encode_all(events);
+        for frame in self.finish() {
+            body.extend_from_slice(&frame);
+        }
+        body
+    }
+
     /// The frames that close the stream.
     pub fn finish(&mut self) -> Vec<Bytes> {
         match self.protocol {
