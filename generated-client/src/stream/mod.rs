@@ -212,25 +212,42 @@ impl std::error::Error for StreamError {
 /// line may be megabytes long. The error's field keeps all of it.
 struct Shortened<'a>(&'a str);
 
-impl Shortened<'_> {
+impl<'a> Shortened<'a> {
     const MAX_CHARS: usize = 200;
-}
 
-impl std::fmt::Display for Shortened<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    /// The text shown, and the whole length when it was cut.
+    fn cut(&self) -> (&'a str, Option<usize>) {
         match self.0.char_indices().nth(Self::MAX_CHARS) {
-            None => f.write_str(self.0),
-            Some((end, _)) => write!(f, "{}… ({} bytes)", &self.0[..end], self.0.len()),
+            None => (self.0, None),
+            Some((end, _)) => (&self.0[..end], Some(self.0.len())),
+        }
+    }
+
+    fn write(&self, f: &mut std::fmt::Formatter<'_>, quoted: bool) -> std::fmt::Result {
+        let (shown, whole) = self.cut();
+        if quoted {
+            write!(f, "{shown:?}")?;
+        } else {
+            f.write_str(shown)?;
+        }
+        match whole {
+            Some(len) => write!(f, "… ({len} bytes)"),
+            None => Ok(()),
         }
     }
 }
 
+impl std::fmt::Display for Shortened<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.write(f, false)
+    }
+}
+
+/// Quoted and escaped, as `{:?}` shows a string: for ids and lines, whose control characters
+/// must not reach a terminal as they are.
 impl std::fmt::Debug for Shortened<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.0.char_indices().nth(Self::MAX_CHARS) {
-            None => write!(f, "{:?}", self.0),
-            Some((end, _)) => write!(f, "{:?}… ({} bytes)", &self.0[..end], self.0.len()),
-        }
+        self.write(f, true)
     }
 }
 
@@ -265,6 +282,27 @@ mod tests {
         assert_eq!(
             short.to_string(),
             "not a data stream part at line 1 (byte 0): \"zz\""
+        );
+        let missing = StreamError::MissingPart {
+            chunk_type: "text-delta",
+            id: "\u{1b}[2J".into(),
+            offset: 0,
+            line: 1,
+        };
+        assert_eq!(
+            missing.to_string(),
+            "text-delta for missing part \"\\u{1b}[2J\" at line 1 (byte 0)"
+        );
+        let long_id = StreamError::MissingPart {
+            chunk_type: "text-end",
+            id: "x".repeat(1_000),
+            offset: 0,
+            line: 1,
+        };
+        assert!(
+            long_id
+                .to_string()
+                .contains(&format!("\"{}\"… (1000 bytes)", "x".repeat(200)))
         );
         let source = serde_json::from_str::<u8>("x").unwrap_err();
         let json = StreamError::Json {
