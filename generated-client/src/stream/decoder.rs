@@ -95,8 +95,8 @@ pub struct Decoder {
     sse_has_data: bool,
     /// The SSE event being read is dropped (too large); it ends at the next blank line.
     sse_discard: bool,
-    /// Where the SSE event being read started: (offset, line).
-    sse_start: (u64, u64),
+    /// Where the SSE event being read started.
+    sse_start: Position,
     /// The message id of the last data stream step (`None` before the first step; a step
     /// with a new id starts the message again, as AI SDK 4 takes the last step's id).
     /// Plain text: whether the opening chunks were given.
@@ -140,7 +140,7 @@ impl Default for Decoder {
             sse_line: None,
             sse_has_data: false,
             sse_discard: false,
-            sse_start: (0, 0),
+            sse_start: Position { offset: 0, line: 0 },
             step_message_id: None,
             started: false,
             done: false,
@@ -163,8 +163,8 @@ impl Default for Decoder {
 enum Line {
     /// A complete line, without its line break, as a range of `buffer`.
     Complete(usize, usize),
-    /// A line longer than the limit, at (offset, line number).
-    TooLong(u64, u64),
+    /// A line longer than the limit, where it starts.
+    TooLong(Position),
 }
 
 impl Decoder {
@@ -365,9 +365,10 @@ impl Decoder {
                         return Some(event);
                     }
                 }
-                Some(Line::TooLong(offset, line)) => {
+                Some(Line::TooLong(at)) => {
                     self.discard_sse();
-                    self.position = Position { offset, line };
+                    self.position = at;
+                    let Position { offset, line } = at;
                     return Some(Err(StreamError::LineTooLong {
                         offset,
                         line,
@@ -387,12 +388,11 @@ impl Decoder {
                     }
                     // The SDK's parser only dispatches at a blank line.
                     if self.protocol == Some(Protocol::UiMessageStream) && self.sse_has_data {
-                        let (offset, line) = self.sse_start;
+                        let at = self.sse_start;
                         self.discard_sse();
-                        self.queue.push_back((
-                            Position { offset, line },
-                            Err(StreamError::Unterminated { offset, line }),
-                        ));
+                        let Position { offset, line } = at;
+                        self.queue
+                            .push_back((at, Err(StreamError::Unterminated { offset, line })));
                     }
                 }
                 None => return None,
@@ -457,7 +457,10 @@ impl Decoder {
             self.start = self.buffer.len();
             self.scan = self.start;
         }
-        Line::TooLong(offset, self.lines)
+        Line::TooLong(Position {
+            offset,
+            line: self.lines,
+        })
     }
 
     /// The position of plain text's byte `buffer[at]`.
@@ -518,16 +521,19 @@ impl Decoder {
         if !self.sse_has_data {
             // The usual case, one data line: read it where it is, at dispatch. The line limit
             // bounds it.
-            self.sse_start = (offset, self.lines);
+            self.sse_start = Position {
+                offset,
+                line: self.lines,
+            };
             self.sse_has_data = true;
             self.sse_line = Some((value_start, to));
             return None;
         }
         let held = self.sse_line.map_or(self.sse_data.len(), |(a, b)| b - a);
         if held + 1 + (to - value_start) > self.max_event_bytes {
-            let (offset, line) = self.sse_start;
-            self.position = Position { offset, line };
+            self.position = self.sse_start;
             self.discard_sse();
+            let Position { offset, line } = self.position;
             return Some(Err(StreamError::EventTooLarge {
                 offset,
                 line,
@@ -548,8 +554,8 @@ impl Decoder {
             return None;
         }
         self.sse_has_data = false;
-        let (offset, line) = self.sse_start;
-        self.position = Position { offset, line };
+        self.position = self.sse_start;
+        let Position { offset, line } = self.position;
         let data = match self.sse_line.take() {
             Some((from, to)) => &self.buffer[from..to],
             None => &self.sse_data[..],
