@@ -5,10 +5,9 @@ use std::time::Duration;
 use futures::StreamExt;
 use mintlify_agent::stream::StreamError;
 use mintlify_agent::v1::types::{
-    AgentSession, CreateJobRequest, HaltReason, Message, MessageRole, Model as ApiModel,
+    CreateJobRequest, HaltReason, Message, MessageRole, Model as ApiModel,
 };
-use mintlify_agent::v2::types::AgentJob;
-use mintlify_agent::{Client, Error, JobOutcome, LastSeen, RetryPolicy, WaitTarget};
+use mintlify_agent::{Client, Error, JobOutcome, PollEvent, RetryPolicy, WaitOptions};
 use serde_json::{Value, json};
 
 use crate::args::{JobCommand, Model, SessionCommand};
@@ -16,7 +15,6 @@ use crate::input::{self, PromptSource};
 use crate::outcome::Failure;
 use crate::output::{LiveRun, Printer, Spinner, describe_session, status_of};
 use crate::progress::{Kind, Progress, Tracker};
-use crate::wait::{self, Pace, Seen};
 
 /// A wait's deadline when the user gives none (the library's default).
 const DEFAULT_DEADLINE: Duration = Duration::from_secs(30 * 60);
@@ -27,8 +25,8 @@ pub struct Context {
     pub client: Client,
     /// Where output goes.
     pub printer: Printer,
-    /// How often waits poll.
-    pub pace: Pace,
+    /// How often waits poll (the deadline is each command's own).
+    pub wait: WaitOptions,
     /// What has been started.
     pub progress: Tracker,
     /// The key comes from standard input, so a prompt cannot.
@@ -97,33 +95,50 @@ async fn read_prompt(
 async fn wait_job(context: &Context, id: &str, timeout: Option<Duration>) -> Result<(), Failure> {
     // The wait is the retry: each failed poll is shown, then polled again on schedule.
     let polls = context.client.with_retry_policy(RetryPolicy::disabled());
-    let v2 = polls.v2();
     let spinner = context.printer.spinner(&format!("{id}: waiting"));
-    let reply = wait::until(
-        WaitTarget::Job(id.to_owned()),
-        context.pace,
-        timeout.unwrap_or(DEFAULT_DEADLINE),
-        || v2.get_job_with_response(id),
-        |job: &AgentJob| JobOutcome::from_final(job).is_some(),
-        LastSeen::Job,
-        |seen| show_poll(context, &spinner, id, seen.map(status_of)),
-    )
-    .await;
+    let reply = polls
+        .v2()
+        .wait_observed(id, &wait_options(context, timeout), |event| {
+            show_poll(context, &spinner, id, seen(event, status_of))
+        })
+        .await;
     drop(spinner);
     let reply = reply?;
-    context.printer.job(&reply)?;
-    match JobOutcome::from_final(reply.value()) {
-        Some(JobOutcome::Completed(_)) => Ok(()),
-        _ => Err(Failure::JobFailed),
+    let completed = matches!(reply.value(), JobOutcome::Completed(_));
+    context.printer.job(&reply.map(JobOutcome::into_job))?;
+    if completed {
+        Ok(())
+    } else {
+        Err(Failure::JobFailed)
+    }
+}
+
+/// How a command's wait polls: the client's pace, and the user's timeout (else 30 minutes).
+fn wait_options(context: &Context, timeout: Option<Duration>) -> WaitOptions {
+    context
+        .wait
+        .clone()
+        .deadline(timeout.unwrap_or(DEFAULT_DEADLINE))
+}
+
+/// What the display shows of one poll: `shown` of what it saw, or its error.
+fn seen<'a, T>(
+    event: PollEvent<'a, T>,
+    shown: impl FnOnce(&'a T) -> &'a str,
+) -> Option<Result<&'a str, &'a Error>> {
+    match event {
+        PollEvent::Seen(value) => Some(Ok(shown(value))),
+        PollEvent::Failed(error) => Some(Err(error)),
+        _ => None,
     }
 }
 
 /// Shows one poll of a wait: the status on the spinner, a failed poll on the spinner or, off a
 /// terminal, as a line on standard error.
-fn show_poll(context: &Context, spinner: &Spinner, id: &str, seen: Seen<'_, &str>) {
+fn show_poll(context: &Context, spinner: &Spinner, id: &str, seen: Option<Result<&str, &Error>>) {
     match seen {
-        Seen::Value(status) => spinner.set(&format!("{id}: {status}")),
-        Seen::Failed(error) => {
+        Some(Ok(status)) => spinner.set(&format!("{id}: {status}")),
+        Some(Err(error)) => {
             let line = format!("{id}: poll failed: {error}; retrying");
             if spinner.shown() {
                 spinner.set(&line);
@@ -131,6 +146,7 @@ fn show_poll(context: &Context, spinner: &Spinner, id: &str, seen: Seen<'_, &str
                 context.printer.note(&line);
             }
         }
+        None => {}
     }
 }
 
@@ -267,18 +283,13 @@ async fn run_session(
         live.end()?;
     }
     let polls = context.client.with_retry_policy(RetryPolicy::disabled());
-    let v1 = polls.v1();
     let spinner = printer.spinner(&format!("{id}: waiting for the outcome"));
-    let reply = wait::until(
-        WaitTarget::Session(id.clone()),
-        context.pace,
-        timeout.unwrap_or(DEFAULT_DEADLINE),
-        || v1.get_job_with_response(&id),
-        |session: &AgentSession| session.haulted == Some(true),
-        LastSeen::Session,
-        |seen| show_poll(context, &spinner, &id, seen.map(|_| "running")),
-    )
-    .await;
+    let reply = polls
+        .v1()
+        .wait_for_session_observed(&id, &wait_options(context, timeout), |event| {
+            show_poll(context, &spinner, &id, seen(event, |_| "running"))
+        })
+        .await;
     drop(spinner);
     let reply = reply?;
     if printer.json {

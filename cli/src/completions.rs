@@ -12,5 +12,5 @@ use crate::sink::out;
 pub fn print(shell: Shell) -> Result<(), Failure> {
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), "mintlify-agent", &mut script);
-    out(&String::from_utf8_lossy(&script))
+    Ok(out(&String::from_utf8_lossy(&script))?)
 }

@@ -9,20 +9,18 @@ mod output;
 mod progress;
 mod sink;
 mod terminal;
-mod wait;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
 
 use clap::Parser;
-use mintlify_agent::{BuildError, Client};
+use mintlify_agent::{BuildError, Client, WaitOptions};
 
 use crate::args::{Cli, Command, Global};
 use crate::commands::Context;
 use crate::outcome::Failure;
 use crate::output::Printer;
 use crate::progress::{Progress, Tracker};
-use crate::wait::Pace;
 
 /// Environment variables clap reads for flags; a value that is not UTF-8 is named here rather
 /// than in clap's words about arguments.
@@ -80,11 +78,11 @@ async fn run(cli: Cli, progress: Tracker) -> Result<(), Failure> {
     }
     let printer = Printer::new(cli.global.json);
     // Kept alive for the whole command: a `--fake` server stops when dropped.
-    let (client, _server, pace) = connect(&cli.global, printer).await?;
+    let (client, _server, wait) = connect(&cli.global, printer).await?;
     let context = Context {
         client,
         printer,
-        pace,
+        wait,
         progress,
         stdin_taken: cli.global.api_key_stdin,
     };
@@ -105,7 +103,7 @@ type FakeServer = ();
 async fn connect(
     global: &Global,
     printer: Printer,
-) -> Result<(Client, Option<FakeServer>, Pace), Failure> {
+) -> Result<(Client, Option<FakeServer>, WaitOptions), Failure> {
     if global.fake {
         return fake().await;
     }
@@ -162,12 +160,12 @@ async fn connect(
         )),
         error => Failure::from(error),
     })?;
-    Ok((client, None, Pace::default()))
+    Ok((client, None, WaitOptions::default()))
 }
 
 /// A client against the test kit's server, started in-process, with jobs that take 2 s.
 #[cfg(feature = "fake")]
-async fn fake() -> Result<(Client, Option<FakeServer>, Pace), Failure> {
+async fn fake() -> Result<(Client, Option<FakeServer>, WaitOptions), Failure> {
     use std::time::Duration;
 
     use mintlify_agent_testkit::{JobLifecycle, TestServer};
@@ -186,16 +184,15 @@ async fn fake() -> Result<(Client, Option<FakeServer>, Pace), Failure> {
         .project_id(server.project_id())
         .base_url(server.base_url())
         .build()?;
-    let pace = Pace {
-        first: Duration::from_millis(250),
-        max: Duration::from_secs(1),
-    };
-    Ok((client, Some(server), pace))
+    let wait = WaitOptions::default()
+        .first_delay(Duration::from_millis(250))
+        .max_delay(Duration::from_secs(1));
+    Ok((client, Some(server), wait))
 }
 
 /// Without the `fake` feature there is no server to start.
 #[cfg(not(feature = "fake"))]
-async fn fake() -> Result<(Client, Option<FakeServer>, Pace), Failure> {
+async fn fake() -> Result<(Client, Option<FakeServer>, WaitOptions), Failure> {
     Err(Failure::Usage(
         "--fake is not available: this mintlify-agent was built without the `fake` feature \
          (cargo install with --features fake)"

@@ -7,7 +7,7 @@ use mintlify_agent::{BuildError, Error};
 use serde_json::{Value, json};
 
 use crate::progress::Progress;
-use crate::sink::err_line;
+use crate::sink::{WriteError, err_line};
 use crate::terminal::clean;
 
 /// The end of a command other than success.
@@ -35,6 +35,15 @@ pub enum Failure {
 impl From<Error> for Failure {
     fn from(error: Error) -> Self {
         Failure::Api(error)
+    }
+}
+
+impl From<WriteError> for Failure {
+    fn from(error: WriteError) -> Self {
+        match error {
+            WriteError::Closed => Failure::StdoutClosed,
+            WriteError::Failed(message) => Failure::Output(message),
+        }
     }
 }
 

@@ -36,12 +36,12 @@ impl Printer {
 
     /// One JSON object as a line.
     pub fn json_line(&self, value: &impl serde::Serialize) -> Result<(), Failure> {
-        out_line(&crate::terminal::json(value))
+        Ok(out_line(&crate::terminal::json(value))?)
     }
 
     /// A line for people, with control characters shown rather than obeyed.
     pub fn text_line(&self, line: &str) -> Result<(), Failure> {
-        out_line(&clean(line))
+        Ok(out_line(&clean(line))?)
     }
 
     /// A note on standard error for people; nothing with `--json`, whose standard error holds
@@ -188,14 +188,14 @@ impl LiveRun {
             _ => return Ok(()),
         };
         self.break_line()?;
-        out_line(&clean(&line))
+        Ok(out_line(&clean(&line))?)
     }
 
     /// Ends the text in progress, and says how the run ended if it did not stop normally.
     pub fn end(&mut self) -> Result<(), Failure> {
         self.break_line()?;
         match self.ending.take() {
-            Some(ending) => out_line(&clean(&format!("✗ {ending}"))),
+            Some(ending) => Ok(out_line(&clean(&format!("✗ {ending}")))?),
             None => Ok(()),
         }
     }

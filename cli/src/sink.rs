@@ -3,24 +3,31 @@
 
 use std::io::{ErrorKind, Write};
 
-use crate::outcome::Failure;
+/// Why standard output could not be written (the command's failure is made from it).
+#[derive(Debug)]
+pub enum WriteError {
+    /// The reader went away (`… | head`).
+    Closed,
+    /// Any other write error, as the system said it.
+    Failed(String),
+}
 
 /// Writes `text` to standard output and flushes it, so that a reader sees it at once (a live
 /// run's text) and a closed pipe is noticed at the write that hit it.
-pub fn out(text: &str) -> Result<(), Failure> {
+pub fn out(text: &str) -> Result<(), WriteError> {
     let mut stdout = std::io::stdout().lock();
     stdout
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush())
         .map_err(|error| match error.kind() {
             // `… | head`: the reader has all it wanted; the command ends quietly.
-            ErrorKind::BrokenPipe => Failure::StdoutClosed,
-            _ => Failure::Output(error.to_string()),
+            ErrorKind::BrokenPipe => WriteError::Closed,
+            _ => WriteError::Failed(error.to_string()),
         })
 }
 
 /// Writes `line` and a newline to standard output.
-pub fn out_line(line: &str) -> Result<(), Failure> {
+pub fn out_line(line: &str) -> Result<(), WriteError> {
     out(&format!("{line}\n"))
 }
 

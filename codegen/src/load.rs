@@ -10,7 +10,8 @@ use std::path::Path;
 use openapiv3::OpenAPI;
 use serde_norway::Value;
 
-use crate::{Error, Warning, locate, normalize, validate};
+use crate::locate::invalid;
+use crate::{Error, Warning, normalize, validate};
 
 /// Reads the spec at `path` into the OpenAPI 3.0 model; a 3.1 document is converted.
 pub fn load(path: &Path) -> Result<OpenAPI, Error> {
@@ -96,20 +97,6 @@ pub(crate) fn typed(path: &Path, text: &str, document: Value) -> Result<OpenAPI,
         let message = strip_location(&error.into_inner().to_string());
         invalid(path, text, &trail, message)
     })
-}
-
-/// An [`Error::Invalid`] at `trail`, with its line in `text`.
-pub(crate) fn invalid(path: &Path, text: &str, trail: &[String], message: String) -> Error {
-    Error::Invalid {
-        path: path.to_owned(),
-        line: locate::line(text, trail),
-        at: if trail.is_empty() {
-            "(document root)".to_owned()
-        } else {
-            trail.join(".")
-        },
-        message,
-    }
 }
 
 /// The first path item that does not fit the model, as its trail and the reason.

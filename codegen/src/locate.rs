@@ -5,6 +5,10 @@
 //! for, as a key (`name:`, `"name":`, `'name':`), after the one before it. It is a hint for the
 //! reader, exact for documents whose keys are each written once per object, as specs are.
 
+use std::path::Path;
+
+use crate::Error;
+
 /// The 1-based line of the place `trail` leads to in `text`, or of the deepest key of it that
 /// was found; `None` when not even the first was.
 pub fn line(text: &str, trail: &[impl AsRef<str>]) -> Option<usize> {
@@ -62,6 +66,20 @@ fn quotes_match(before: Option<char>, after: &str) -> bool {
     match before {
         Some(quote @ ('"' | '\'')) => after.starts_with(quote),
         _ => !after.starts_with(['"', '\'']),
+    }
+}
+
+/// An [`Error::Invalid`] at `trail`, with its line in `text`.
+pub(crate) fn invalid(path: &Path, text: &str, trail: &[String], message: String) -> Error {
+    Error::Invalid {
+        path: path.to_owned(),
+        line: line(text, trail),
+        at: if trail.is_empty() {
+            "(document root)".to_owned()
+        } else {
+            trail.join(".")
+        },
+        message,
     }
 }
 

@@ -7,8 +7,8 @@ use std::path::Path;
 
 use serde_norway::Value;
 
-use crate::load::invalid;
-use crate::{Error, locate, walk};
+use crate::locate::{self, invalid};
+use crate::{Error, walk};
 
 /// The OpenAPI versions this generator reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

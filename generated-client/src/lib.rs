@@ -30,60 +30,52 @@
 //! # }
 //! ```
 //!
-//! The modules `v1` (feature `v1`) and [`v2`] are generated from the workspace's `specs/` by
-//! `cargo xtask regen` and never edited by hand: the request and response types live in their
+//! The modules `v1` (feature `v1`) and [`v2`] hold code generated from the workspace's `specs/`
+//! by `cargo xtask regen`, never edited by hand: the request and response types live in their
 //! `types` modules. String enums such as [`v2::types::JobStatus`] keep values they do not know in
 //! an `Unknown(String)` variant, so a new server value never breaks a reply.
+//!
+//! # Where things live
+//!
+//! | folder | what it holds |
+//! | --- | --- |
+//! | `client/` | [`Client`], [`ClientBuilder`], the base URL rules, [`ApiKey`], TLS |
+//! | `call/` | one call: its options, the hook every generated request passes, attempts and [`RetryPolicy`], bounded bodies, the client-side budget, the operations' rules |
+//! | `error/` | [`Error`], [`BuildError`], a generated call's result turned into an [`Error`], [`WaitTarget`] and [`LastSeen`] |
+//! | `wait/` | [`WaitOptions`], [`JobOutcome`], [`PollEvent`], the one poll loop, polls shared by the waits on one job |
+//! | `v2/` | the generated v2 module, [`V2`]: its operations and its waits |
+//! | `v1/` | (feature `v1`) the generated v1 module, `V1`: its operations, `stream::AgentRun` over HTTP, waiting for a session |
+//! | `stream/` | (feature `v1`) the sans-IO decoder of a run's body, its events and the transcript they build |
+//! | `response.rs` | [`Response`]: a value with the reply it came in |
 
 #![forbid(unsafe_code)]
 
-mod api_key;
-#[cfg(feature = "v1")]
-mod api_v1;
-mod api_v2;
-mod budget;
+mod call;
 mod client;
 mod error;
-mod operation;
-mod reply;
 mod response;
-mod retry;
-mod shared_poll;
 #[cfg(feature = "v1")]
 pub mod stream;
-mod tls;
-mod transport;
+#[cfg(feature = "v1")]
+pub mod v1;
+pub mod v2;
 mod wait;
 
-pub use api_key::ApiKey;
-#[cfg(feature = "v1")]
-pub use api_v1::V1;
-pub use api_v2::V2;
-pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, USER_AGENT, http_client_builder};
-pub use error::{ApiFailure, BuildError, Error};
+pub use call::retry::RetryPolicy;
+pub use client::api_key::ApiKey;
+pub use client::builder::{ClientBuilder, http_client_builder};
+pub use client::{Client, DEFAULT_BASE_URL, USER_AGENT};
+pub use error::build::BuildError;
+pub use error::target::{LastSeen, WaitTarget};
+pub use error::{ApiFailure, Error};
 /// The HTTP client underneath, re-exported so that [`ClientBuilder::http_client`] and
 /// [`Client::with_extra_headers`] need no version of your own to match.
 pub use reqwest;
 pub use response::Response;
-pub use retry::RetryPolicy;
-pub use wait::{JobOutcome, LastSeen, WaitOptions, WaitTarget};
-
-/// The v1 agent API (deprecated by Mintlify, still served): streaming job runs and sessions.
-///
-/// Generated from `specs/v1.yaml`.
-#[rustfmt::skip]
-#[allow(missing_docs, clippy::all, clippy::pedantic, rustdoc::bare_urls)]
-#[path = "generated/v1.rs"]
 #[cfg(feature = "v1")]
-pub mod v1;
-
-/// The v2 agent API: background jobs that are polled, and follow-up messages.
-///
-/// Generated from `specs/v2.yaml`.
-#[rustfmt::skip]
-#[allow(missing_docs, clippy::all, clippy::pedantic, rustdoc::bare_urls)]
-#[path = "generated/v2.rs"]
-pub mod v2;
+pub use v1::api::V1;
+pub use v2::api::V2;
+pub use wait::{JobOutcome, PollEvent, WaitOptions};
 
 /// The README's examples, compiled as doctests so that they stay true (one streams a v1 run).
 #[doc = include_str!("../../README.md")]

@@ -3,7 +3,8 @@
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
 
-use crate::transport::REQUEST_ID_HEADERS;
+/// Headers that carry a request id, in order of preference.
+pub(crate) const REQUEST_ID_HEADERS: [&str; 3] = ["x-request-id", "request-id", "x-vercel-id"];
 
 /// A call's value with the reply it came in, from the `*_with_response` methods.
 ///
@@ -68,5 +69,16 @@ impl<T> Response<T> {
     /// The value, owned.
     pub fn into_inner(self) -> T {
         self.value
+    }
+
+    /// The same reply with its value made into another (e.g. a job into its outcome); status,
+    /// headers and body stay.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
+        Response {
+            value: f(self.value),
+            status: self.status,
+            headers: self.headers,
+            body: self.body,
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! `cargo xtask`: the workspace's maintenance commands, in plain Rust.
 //!
 //! ```text
-//! cargo xtask regen              rewrite generated-client/src/generated/*.rs from specs/
+//! cargo xtask regen              rewrite generated-client/src/v{1,2}/generated.rs from specs/
 //! cargo xtask regen --check      fail, naming each stale file, if they differ from the specs
 //! cargo xtask check              the same as `regen --check`
 //! cargo xtask upstream [SPEC…]   generate clients from specs as published (Mintlify's admin

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 /// Each spec and the module generated from it, relative to the workspace root.
 pub const TARGETS: [(&str, &str); 2] = [
-    ("specs/v1.yaml", "generated-client/src/generated/v1.rs"),
-    ("specs/v2.yaml", "generated-client/src/generated/v2.rs"),
+    ("specs/v1.yaml", "generated-client/src/v1/generated.rs"),
+    ("specs/v2.yaml", "generated-client/src/v2/generated.rs"),
 ];
 
 /// One generated file, rendered in memory.

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 const GENERATED: [&str; 2] = [
-    "generated-client/src/generated/v1.rs",
-    "generated-client/src/generated/v2.rs",
+    "generated-client/src/v1/generated.rs",
+    "generated-client/src/v2/generated.rs",
 ];
 
 fn workspace() -> PathBuf {
@@ -57,7 +57,7 @@ fn regen_on_an_up_to_date_tree_changes_nothing_and_reports() {
     assert!(output.status.success(), "{}", stderr(&output));
     let stdout = String::from_utf8(output.stdout).unwrap();
     assert!(
-        stdout.contains("unchanged generated-client/src/generated/v1.rs ("),
+        stdout.contains("unchanged generated-client/src/v1/generated.rs ("),
         "{stdout}"
     );
     assert!(stdout.contains("regenerated 2 modules in "), "{stdout}");
@@ -80,7 +80,7 @@ fn check_names_each_stale_file_and_regen_repairs_it() {
         assert_eq!(output.status.code(), Some(1), "{args:?}");
         let stderr = stderr(&output);
         assert!(
-            stderr.contains("stale: generated-client/src/generated/v2.rs differs from its spec"),
+            stderr.contains("stale: generated-client/src/v2/generated.rs differs from its spec"),
             "{stderr}"
         );
         assert!(!stderr.contains("v1.rs"), "{stderr}");
@@ -91,7 +91,7 @@ fn check_names_each_stale_file_and_regen_repairs_it() {
     assert!(output.status.success());
     assert!(
         String::from_utf8_lossy(&output.stdout)
-            .contains("wrote generated-client/src/generated/v2.rs (")
+            .contains("wrote generated-client/src/v2/generated.rs (")
     );
     assert_eq!(std::fs::read_to_string(&v2).unwrap(), fresh);
     assert!(xtask(root.path(), &["check"]).status.success());

@@ -7,12 +7,12 @@
 
 mod decoder;
 mod event;
-mod run;
 mod transcript;
 
+/// Where users have always found it; it lives with the v1 operations, since it reads the HTTP body.
+pub use crate::v1::run::AgentRun;
 pub use decoder::{DEFAULT_MAX_EVENT_BYTES, Decoder};
 pub use event::{AgentEvent, ApprovalRequest, InputEncoding, MAX_PART_ITEMS, RawJson, ToolMeta};
-pub use run::AgentRun;
 pub use transcript::{Approval, Part, PartState, ReasoningDetail, ToolCall, ToolState, Transcript};
 
 /// Where in a run's body an event came from; see [`Decoder::position`].

@@ -3,8 +3,6 @@
 
 #![allow(dead_code, clippy::unwrap_used)]
 
-pub mod raw;
-
 use mintlify_agent_testkit::TestServer;
 use reqwest::{Method, Response};
 use serde_json::Value;
@@ -81,37 +79,4 @@ pub async fn raw_request(
     let status = reply[9..12].parse().unwrap();
     let (_, body) = reply.split_once("\r\n\r\n").unwrap();
     (status, serde_json::from_str(body).unwrap_or(Value::Null))
-}
-
-/// An SDK client for `server`, retrying fast so that tests do not wait.
-pub fn client_for(server: &TestServer) -> mintlify_agent::Client {
-    client_builder(server).build().unwrap()
-}
-
-/// A builder for `server` with a fast retry schedule (2 retries, 10 ms apart, no jitter).
-pub fn client_builder(server: &TestServer) -> mintlify_agent::ClientBuilder {
-    mintlify_agent::Client::builder()
-        .api_key(server.api_key())
-        .project_id(server.project_id())
-        .base_url(server.base_url())
-        .retry_policy(fast_retries())
-}
-
-/// 2 retries, 10 ms apart, no jitter.
-pub fn fast_retries() -> mintlify_agent::RetryPolicy {
-    mintlify_agent::RetryPolicy::default()
-        .delays(
-            std::time::Duration::from_millis(10),
-            std::time::Duration::from_millis(10),
-        )
-        .jitter(false)
-}
-
-/// How many requests the server answered for `operation`.
-pub fn count(server: &TestServer, operation: mintlify_agent_testkit::Operation) -> usize {
-    server
-        .requests()
-        .iter()
-        .filter(|r| r.operation == Some(operation))
-        .count()
 }

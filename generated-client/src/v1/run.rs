@@ -1,0 +1,167 @@
+//! A started v1 run: its session headers at once, then its events as they stream.
+
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use futures_util::{Stream, StreamExt};
+
+use crate::error::Error;
+use crate::stream::{AgentEvent, Decoder, Position, Protocol, StreamError, Transcript};
+
+type Body = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
+
+/// A v1 run in progress, as [`crate::V1::create_job`] returns it.
+///
+/// The session id and branch are known before the first event. Read it as a
+/// `Stream<Item = Result<AgentEvent, StreamError>>` (memory stays constant however long the run),
+/// as text only with [`AgentRun::text_stream`], or whole with [`AgentRun::collect`].
+///
+/// ```no_run
+/// # async fn run(client: mintlify_agent::Client) -> Result<(), mintlify_agent::Error> {
+/// use futures::StreamExt;
+/// use mintlify_agent::stream::AgentEvent;
+/// use mintlify_agent::v1::types::{CreateJobRequest, Message, MessageRole};
+///
+/// let request = CreateJobRequest::builder()
+///     .messages(vec![Message { role: MessageRole::User, content: "Add a quickstart".into() }]);
+/// let mut run = client.v1().create_job(request).await?;
+/// println!("session {:?} on branch {:?}", run.session_id(), run.branch());
+/// while let Some(event) = run.next().await {
+///     if let Ok(AgentEvent::TextDelta { delta, .. }) = event {
+///         print!("{delta}");
+///     }
+/// }
+/// # Ok(()) }
+/// ```
+pub struct AgentRun {
+    session_id: Option<String>,
+    branch: Option<String>,
+    body: Body,
+    decoder: Decoder,
+    ended: bool,
+}
+
+impl std::fmt::Debug for AgentRun {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AgentRun")
+            .field("session_id", &self.session_id)
+            .field("branch", &self.branch)
+            .field("protocol", &self.decoder.protocol())
+            .finish_non_exhaustive()
+    }
+}
+
+impl AgentRun {
+    /// A run over `body`; `protocol` as the headers announced it, if they did.
+    pub(crate) fn new(
+        session_id: Option<String>,
+        branch: Option<String>,
+        protocol: Option<Protocol>,
+        body: impl Stream<Item = reqwest::Result<Bytes>> + Send + 'static,
+    ) -> Self {
+        Self {
+            session_id,
+            branch,
+            body: Box::pin(body),
+            decoder: protocol.map_or_else(Decoder::new, Decoder::with_protocol),
+            ended: false,
+        }
+    }
+
+    /// Strict mode: the first decoding error (invalid JSON, a chunk for a part never started,
+    /// …) is the stream's last item, as the AI SDK's `useChat` stops at the first invalid
+    /// chunk. By default such errors are yielded and the stream goes on.
+    #[must_use]
+    pub fn strict(mut self) -> Self {
+        self.decoder = std::mem::take(&mut self.decoder).strict(true);
+        self
+    }
+
+    /// `X-Session-Id`: the session to read back with [`crate::V1::get_job`].
+    pub fn session_id(&self) -> Option<&str> {
+        self.session_id.as_deref()
+    }
+
+    /// `X-Branch-Name`: the branch the agent works on.
+    pub fn branch(&self) -> Option<&str> {
+        self.branch.as_deref()
+    }
+
+    /// Where in the body the item the stream gave last came from; see [`Decoder::position`].
+    pub fn position(&self) -> Position {
+        self.decoder.position()
+    }
+
+    /// The stream's protocol, once known (from the headers, or from the first bytes).
+    pub fn protocol(&self) -> Option<Protocol> {
+        self.decoder.protocol()
+    }
+
+    /// The text for the user alone, delta by delta.
+    pub fn text_stream(self) -> impl Stream<Item = Result<String, StreamError>> + Send {
+        self.filter_map(|event| async move {
+            match event {
+                Ok(AgentEvent::TextDelta { delta, .. }) => Some(Ok(delta)),
+                Ok(_) => None,
+                Err(error) => Some(Err(error)),
+            }
+        })
+    }
+
+    /// Reads the run to its end and returns the message it built.
+    ///
+    /// Events that do not decode are skipped (the stream goes on) and counted in
+    /// [`Transcript::unknown`] when their type is unknown. If the connection breaks or times out
+    /// first, the error is [`Error::Stream`] with the session id and the partial transcript: the
+    /// run goes on at Mintlify, and [`crate::V1::wait_for_session`] learns how it ends.
+    pub async fn collect(mut self) -> Result<Transcript, Error> {
+        let mut transcript = Transcript::new();
+        while let Some(event) = self.next().await {
+            match event {
+                Ok(event) => transcript.apply(&event),
+                Err(StreamError::Transport { source }) => {
+                    return Err(Error::Stream {
+                        session_id: self.session_id,
+                        partial: Box::new(transcript),
+                        source: source.into(),
+                    });
+                }
+                Err(_) => {}
+            }
+        }
+        Ok(transcript)
+    }
+
+    /// The same as [`AgentRun::collect`].
+    pub async fn finish(self) -> Result<Transcript, Error> {
+        self.collect().await
+    }
+}
+
+impl Stream for AgentRun {
+    type Item = Result<AgentEvent, StreamError>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        loop {
+            if let Some(event) = self.decoder.next_event() {
+                return Poll::Ready(Some(event));
+            }
+            if self.ended {
+                return Poll::Ready(None);
+            }
+            match self.body.as_mut().poll_next(cx) {
+                Poll::Ready(Some(Ok(bytes))) => self.decoder.push(&bytes),
+                Poll::Ready(Some(Err(source))) => {
+                    self.ended = true;
+                    return Poll::Ready(Some(Err(StreamError::Transport { source })));
+                }
+                Poll::Ready(None) => {
+                    self.decoder.finish();
+                    self.ended = true;
+                }
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+    }
+}
