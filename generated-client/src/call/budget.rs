@@ -23,7 +23,7 @@ impl Budget {
     }
 
     /// Counts one call, or returns how long until one is allowed.
-    pub(crate) fn take(&self, now: Instant) -> Result<(), Duration> {
+    pub(super) fn take(&self, now: Instant) -> Result<(), Duration> {
         let mut spent = self.spent.lock().unwrap_or_else(PoisonError::into_inner);
         while spent
             .front()

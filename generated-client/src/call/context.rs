@@ -18,7 +18,7 @@ tokio::task_local! {
 }
 
 /// One call of the API, across its attempts.
-pub(crate) struct Call {
+pub(super) struct Call {
     pub(super) operation: Operation,
     pub(super) policy: RetryPolicy,
     pub(super) limits: Limits,

@@ -2,7 +2,7 @@
 
 /// Which generated module an operation belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Generation {
+pub(super) enum Generation {
     #[cfg(feature = "v1")]
     V1,
     V2,
@@ -28,7 +28,7 @@ impl Operation {
     /// The generated operation it names: its module and the `operationId` of the spec, as
     /// progenitor hands it to the hook. The hook refuses a call whose generated request is
     /// another one.
-    pub(crate) fn generated_id(self) -> (Generation, &'static str) {
+    pub(super) fn generated_id(self) -> (Generation, &'static str) {
         match self {
             #[cfg(feature = "v1")]
             Operation::V1CreateJob => (Generation::V1, "create_job"),
@@ -43,7 +43,7 @@ impl Operation {
     }
 
     /// The path template, as spans report it (never the filled-in path).
-    pub(crate) fn path_template(self) -> &'static str {
+    pub(super) fn path_template(self) -> &'static str {
         match self {
             #[cfg(feature = "v1")]
             Operation::V1CreateJob => "/v1/agent/{projectId}/job",
@@ -59,7 +59,7 @@ impl Operation {
 
     /// Whether it starts agent work (and so counts against the hourly limit and must not be
     /// sent twice).
-    pub(crate) fn is_write(self) -> bool {
+    pub(super) fn is_write(self) -> bool {
         match self {
             #[cfg(feature = "v1")]
             Operation::V1CreateJob => true,
@@ -70,7 +70,7 @@ impl Operation {
 
     /// Whether its successful reply is a stream that lasts as long as the agent works (a v1
     /// run), which the caller reads, rather than a JSON body read at once.
-    pub(crate) fn streams(self) -> bool {
+    pub(super) fn streams(self) -> bool {
         #[cfg(feature = "v1")]
         if self == Operation::V1CreateJob {
             return true;

@@ -26,11 +26,11 @@ use reqwest::header::HeaderMap;
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct RetryPolicy {
-    pub(crate) max_retries: usize,
+    pub(super) max_retries: usize,
     initial_delay: Duration,
     max_delay: Duration,
     jitter: bool,
-    pub(crate) max_retry_after: Duration,
+    pub(super) max_retry_after: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -80,7 +80,7 @@ impl RetryPolicy {
     }
 
     /// The scheduled waits, one per allowed retry.
-    pub(crate) fn schedule(&self) -> impl Iterator<Item = Duration> + use<> {
+    pub(super) fn schedule(&self) -> impl Iterator<Item = Duration> + use<> {
         let builder = ExponentialBuilder::default()
             .with_min_delay(self.initial_delay)
             .with_max_delay(self.max_delay)
@@ -95,12 +95,12 @@ impl RetryPolicy {
 }
 
 /// Statuses worth another try for a read.
-pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
+pub(super) fn is_retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)
 }
 
 /// Statuses that prove a write was not acted on, so that sending it again cannot duplicate it.
-pub(crate) fn write_not_acted_on(status: StatusCode, headers: &HeaderMap) -> bool {
+pub(super) fn write_not_acted_on(status: StatusCode, headers: &HeaderMap) -> bool {
     status == StatusCode::TOO_MANY_REQUESTS
         || (status == StatusCode::SERVICE_UNAVAILABLE
             && server_delay(headers, SystemTime::now()).is_some())
@@ -108,7 +108,7 @@ pub(crate) fn write_not_acted_on(status: StatusCode, headers: &HeaderMap) -> boo
 
 /// The longest server-requested wait this client represents; longer requests are clamped to it,
 /// so that no arithmetic on a wait can overflow, whatever a server sends.
-pub(crate) const MAX_SERVER_DELAY: Duration = Duration::from_secs(24 * 60 * 60);
+const MAX_SERVER_DELAY: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// The wait a reply asks for: `retry-after-ms`, else `Retry-After` in seconds or as an HTTP date;
 /// clamped to [`MAX_SERVER_DELAY`]. Values that are not a wait (negative, NaN, text) are ignored.

@@ -41,7 +41,7 @@ impl ApiKey {
     }
 
     /// The key itself, for the `Authorization` header.
-    pub(crate) fn expose(&self) -> &str {
+    pub(super) fn expose(&self) -> &str {
         &self.0
     }
 }

@@ -75,7 +75,7 @@ impl std::fmt::Debug for Client {
 
 impl Client {
     /// A client over what the builder checked, with the default call options but `retry`.
-    pub(crate) fn new(shared: Shared, retry: RetryPolicy) -> Self {
+    pub(super) fn new(shared: Shared, retry: RetryPolicy) -> Self {
         Self {
             shared: Arc::new(shared),
             options: CallOptions {

@@ -7,7 +7,7 @@ use crate::error::build::BuildError;
 
 /// `builder` with this crate's TLS set up.
 #[cfg(all(feature = "rustls-ring", not(feature = "rustls")))]
-pub(crate) fn configure(
+pub(super) fn configure(
     builder: reqwest::ClientBuilder,
 ) -> Result<reqwest::ClientBuilder, BuildError> {
     use rustls_platform_verifier::BuilderVerifierExt;
@@ -26,7 +26,7 @@ pub(crate) fn configure(
 
 /// `builder` as it is: reqwest's own TLS backend.
 #[cfg(not(all(feature = "rustls-ring", not(feature = "rustls"))))]
-pub(crate) fn configure(
+pub(super) fn configure(
     builder: reqwest::ClientBuilder,
 ) -> Result<reqwest::ClientBuilder, BuildError> {
     Ok(builder)

@@ -31,13 +31,13 @@ use crate::v2::types::{AgentJob, JobStatus};
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct WaitOptions {
-    pub(crate) first_delay: Duration,
-    pub(crate) max_delay: Duration,
-    pub(crate) factor: f32,
-    pub(crate) jitter: bool,
-    pub(crate) deadline: Option<Duration>,
+    first_delay: Duration,
+    max_delay: Duration,
+    factor: f32,
+    jitter: bool,
+    deadline: Option<Duration>,
     /// Job statuses this client does not know that the caller says are final.
-    pub(crate) also_final: Vec<String>,
+    also_final: Vec<String>,
 }
 
 impl Default for WaitOptions {
@@ -114,7 +114,7 @@ impl WaitOptions {
     }
 
     /// The waits between polls, without end.
-    pub(crate) fn schedule(&self) -> impl Iterator<Item = Duration> + Send + use<> {
+    fn schedule(&self) -> impl Iterator<Item = Duration> + Send + use<> {
         let builder = ExponentialBuilder::default()
             .with_min_delay(self.first_delay)
             .with_max_delay(self.max_delay)

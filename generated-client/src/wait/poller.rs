@@ -14,7 +14,7 @@ use crate::error::target::{LastSeen, WaitTarget};
 pub(crate) type Polled<T> = Result<(T, Option<Duration>), Error>;
 
 /// The pauses of one wait, with its deadline.
-pub(crate) struct Poller {
+struct Poller {
     schedule: Box<dyn Iterator<Item = Duration> + Send>,
     max_delay: Duration,
     jitter: bool,
@@ -28,7 +28,7 @@ pub(crate) struct Poller {
 }
 
 impl Poller {
-    pub(crate) fn new(options: &WaitOptions) -> Self {
+    fn new(options: &WaitOptions) -> Self {
         let started = tokio::time::Instant::now();
         Self {
             schedule: Box::new(options.schedule()),
