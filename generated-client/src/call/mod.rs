@@ -16,7 +16,7 @@
 //!    generated result and the record into a value or an [`Error`] (`crate::error::reply`).
 
 mod attempts;
-mod body;
+pub(crate) mod body;
 pub(crate) mod budget;
 mod context;
 mod hook;
@@ -25,8 +25,6 @@ pub(crate) mod options;
 pub(crate) mod path_value;
 pub(crate) mod record;
 pub(crate) mod retry;
-
-pub(crate) use body::ERROR_BODY_LIMIT;
 
 use std::future::Future;
 use std::sync::Arc;

@@ -119,7 +119,7 @@ pub enum Error {
         /// The session, from the `X-Session-Id` header.
         session_id: Option<String>,
         /// What arrived before the break.
-        partial: Box<crate::stream::Transcript>,
+        partial: Box<crate::stream::transcript::Transcript>,
         /// The transport's error.
         source: Arc<reqwest::Error>,
     },

@@ -5,7 +5,7 @@ use std::time::Duration;
 use progenitor_client::{Error as Generated, ResponseValue};
 
 use super::{ApiFailure, Error};
-use crate::call::ERROR_BODY_LIMIT;
+use crate::call::body::ERROR_BODY_LIMIT;
 use crate::call::operation::Operation;
 use crate::call::record::Record;
 

@@ -21,17 +21,20 @@
 //! - `position`, `protocol`, `error`: [`Position`], [`Protocol`], [`StreamError`].
 
 mod data_stream;
-mod decoder;
-mod error;
-mod event;
+pub(crate) mod decoder;
+pub(crate) mod error;
+pub(crate) mod event;
 mod partial_json;
-mod position;
-mod protocol;
+pub(crate) mod position;
+pub(crate) mod protocol;
 mod raw_json;
 mod schema;
-mod transcript;
+pub(crate) mod transcript;
 mod ui_chunk;
 
+/// Where users have always found it; it lives with the v1 operations (`crate::v1`), since it
+/// reads the HTTP body.
+pub use crate::v1::run::AgentRun;
 pub use data_stream::MAX_PART_ITEMS;
 pub use decoder::{DEFAULT_MAX_EVENT_BYTES, Decoder};
 pub use error::StreamError;
@@ -39,7 +42,4 @@ pub use event::{AgentEvent, ApprovalRequest, InputEncoding, ToolMeta};
 pub use position::Position;
 pub use protocol::Protocol;
 pub use raw_json::RawJson;
-/// Where users have always found it; it lives with the v1 operations (`crate::v1`), since it
-/// reads the HTTP body.
-pub use crate::v1::run::AgentRun;
 pub use transcript::{Approval, Part, PartState, ReasoningDetail, ToolCall, ToolState, Transcript};

@@ -9,7 +9,7 @@ use crate::call::operation::Operation;
 use crate::client::Client;
 use crate::error::Error;
 use crate::response::Response;
-use crate::stream::Protocol;
+use crate::stream::protocol::Protocol;
 
 impl Client {
     /// The v1 operations (deprecated by Mintlify): streamed runs and sessions.

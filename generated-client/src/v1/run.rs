@@ -7,7 +7,12 @@ use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
 
 use crate::error::Error;
-use crate::stream::{AgentEvent, Decoder, Position, Protocol, StreamError, Transcript};
+use crate::stream::decoder::Decoder;
+use crate::stream::error::StreamError;
+use crate::stream::event::AgentEvent;
+use crate::stream::position::Position;
+use crate::stream::protocol::Protocol;
+use crate::stream::transcript::Transcript;
 
 type Body = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
 
