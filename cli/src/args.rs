@@ -14,6 +14,9 @@ Exit codes:
   3    the API refused the request (4xx: bad request, key, permission, not found; a redirect)
   4    transient failure: server error, rate limit, connection, timeout, a wait's deadline,
        or standard output could not be written
+  5    the connection cannot succeed as configured: the server's TLS certificate is not
+       trusted (a private CA: SSL_CERT_FILE=/path/to/ca.pem, or the system store), not valid
+       for the host, or expired; or the proxy wants credentials. Not retried; nothing was sent
   130  interrupted (Ctrl-C); says whether anything was started, and how to resume
   141  standard output was closed by its reader (`| head`): the command stops quietly, as
        a process killed by SIGPIPE does

@@ -3,6 +3,7 @@
 mod args;
 mod commands;
 mod completions;
+mod diagnose;
 mod input;
 mod outcome;
 mod output;

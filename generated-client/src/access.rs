@@ -39,7 +39,8 @@ pub enum Access {
     /// The server refused the key: `401` (missing, unknown or expired key) or `403` (IP
     /// allowlist, scope).
     Refused(Error),
-    /// No answer came: DNS, connection refused, TLS, proxy, timeout. The error says which.
+    /// No answer came: DNS, connection refused, TLS, proxy, timeout. The error says which
+    /// ([`Error::connection_cause`]).
     Unreachable(Error),
     /// An answer that says nothing certain about the key: a server error, a rate limit, a
     /// redirect, a body that is not the API's.

@@ -44,6 +44,7 @@ mod api_v1;
 mod api_v2;
 mod budget;
 mod client;
+mod connection;
 mod error;
 mod operation;
 mod reply;
@@ -62,6 +63,7 @@ pub use api_key::ApiKey;
 pub use api_v1::V1;
 pub use api_v2::V2;
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, USER_AGENT, http_client_builder};
+pub use connection::{ConnectionCause, TlsProblem, proxy_for};
 pub use error::{ApiFailure, BuildError, Error};
 /// The HTTP client underneath, re-exported so that [`ClientBuilder::http_client`] and
 /// [`Client::with_extra_headers`] need no version of your own to match.

@@ -14,6 +14,7 @@ use reqwest::header::{AUTHORIZATION, HeaderMap};
 use tracing::{Instrument, Span, field};
 
 use crate::client::CallOptions;
+use crate::connection::ConnectionCause;
 use crate::operation::Operation;
 use crate::retry::{RetryPolicy, is_retryable_status, server_delay, write_not_acted_on};
 
@@ -235,6 +236,9 @@ impl Call {
                 };
                 again.then(|| server_delay(response.headers(), SystemTime::now()))
             }
+            // The same every time until the configuration changes (a certificate that is not
+            // trusted): not sent again.
+            Err(error) if ConnectionCause::of(error).is_some_and(|c| !c.is_transient()) => None,
             // Refused before anything was sent: safe for every call. Anything later (a timeout,
             // a connection cut mid-reply) may follow a server that acted: reads only.
             Err(error) if error.is_connect() => Some(None),
