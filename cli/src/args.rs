@@ -26,7 +26,11 @@ Environment:
   MINTLIFY_API_KEY              admin API key (mint_…); never given as a flag
   MINTLIFY_PROJECT_ID           project id (or --project)
   MINTLIFY_BASE_URL             API base URL (or --base-url)
-  MINTLIFY_ALLOW_INSECURE_HTTP  1: allow a plain http:// base URL off loopback";
+  MINTLIFY_ALLOW_INSECURE_HTTP  1: allow a plain http:// base URL off loopback
+  MINTLIFY_LOG                  log filter in tracing's syntax (debug, mintlify_agent=trace);
+                                logs go to standard error and never hold the key
+  SSL_CERT_FILE, SSL_CERT_DIR   trusted roots instead of the system store (a private CA)
+  HTTPS_PROXY, NO_PROXY         the proxy, and hosts that bypass it";
 
 /// Drive Mintlify's documentation agent from a terminal or a CI script.
 ///
@@ -59,6 +63,11 @@ pub struct Global {
     /// `fake` feature, on by default).
     #[arg(long, global = true)]
     pub fake: bool,
+    /// Log each request to standard error: method, path, status, time, request id, retries,
+    /// proxy (-vv: also what was sent at trace level, prompts included; -vvv: every library's
+    /// trace). MINTLIFY_LOG takes tracing's filter syntax instead (e.g. MINTLIFY_LOG=debug).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
     /// Allow a plain http:// base URL off loopback: the key then travels in clear text.
     #[arg(
         long,

@@ -41,6 +41,7 @@ pub async fn job(context: &Context, command: JobCommand) -> Result<(), Failure> 
     match command {
         JobCommand::Create { prompt, file, wait } => {
             let prompt = read_prompt(context, prompt, file.as_deref(), "PROMPT").await?;
+            tracing::trace!(%prompt, "creating a job");
             context.progress.set(Progress::Creating(Kind::Job));
             let reply = v2.create_job_with_response(prompt).await?;
             let id = reply.value().id.clone();
@@ -62,6 +63,7 @@ pub async fn job(context: &Context, command: JobCommand) -> Result<(), Failure> 
         } => {
             let id = input::id(&id, "the job id (ID)")?;
             let prompt = read_prompt(context, prompt, file.as_deref(), "PROMPT").await?;
+            tracing::trace!(%prompt, job = id, "sending a message");
             context.progress.set(Progress::Messaging(id.to_owned()));
             let reply = v2.send_message_with_response(id, prompt).await?;
             context.progress.set(Progress::Job(id.to_owned()));
@@ -152,6 +154,7 @@ pub async fn session(context: &Context, command: SessionCommand) -> Result<(), F
                 None => PromptSource::Words(&message),
             };
             let task = input::prompt(source, "the task (MESSAGE)", context.stdin_taken).await?;
+            tracing::trace!(%task, "starting a run");
             let mut messages = Vec::new();
             if let Some(system) = system {
                 messages.push(Message {

@@ -5,6 +5,7 @@ mod commands;
 mod completions;
 mod diagnose;
 mod input;
+mod logging;
 mod outcome;
 mod output;
 mod progress;
@@ -79,7 +80,13 @@ async fn run(cli: Cli, progress: Tracker) -> Result<(), Failure> {
     if let Command::Completions { shell } = cli.command {
         return completions::print(shell);
     }
-    let printer = Printer::new(cli.global.json);
+    let (logging, warning) = logging::install(cli.global.verbose);
+    if let Some(warning) = warning {
+        sink::err_line(&warning);
+    }
+    let mut printer = Printer::new(cli.global.json);
+    // A spinner would draw over the log lines.
+    printer.decorate &= !logging;
     // Kept alive for the whole command: a `--fake` server stops when dropped.
     let (client, _server, pace) = connect(&cli.global, printer).await?;
     let context = Context {
