@@ -97,6 +97,31 @@ pub enum Command {
     },
 }
 
+impl Command {
+    /// The command as typed, without its arguments: `job create`.
+    pub fn name(&self) -> String {
+        let sub = match self {
+            Command::Job(command) => match command {
+                JobCommand::Create { .. } => "create",
+                JobCommand::Get { .. } => "get",
+                JobCommand::Message { .. } => "message",
+                JobCommand::Wait { .. } => "wait",
+            },
+            Command::Session(command) => match command {
+                SessionCommand::Run { .. } => "run",
+                SessionCommand::Get { .. } => "get",
+                SessionCommand::List { .. } => "list",
+            },
+            Command::Completions { .. } => "",
+        };
+        match self {
+            Command::Job(_) => format!("job {sub}"),
+            Command::Session(_) => format!("session {sub}"),
+            Command::Completions { .. } => "completions".to_owned(),
+        }
+    }
+}
+
 /// `job …`
 #[derive(Debug, Subcommand)]
 pub enum JobCommand {

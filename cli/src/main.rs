@@ -4,6 +4,7 @@ mod args;
 mod commands;
 mod completions;
 mod diagnose;
+mod github;
 mod input;
 mod logging;
 mod outcome;
@@ -60,16 +61,19 @@ async fn command() -> ExitCode {
     }
     let cli = Cli::parse();
     let json = cli.global.json;
+    github::start(&cli.command.name());
     let progress = Tracker::default();
     let result = tokio::select! {
         result = run(cli, progress.clone()) => result,
         _ = tokio::signal::ctrl_c() => Err(Failure::Interrupted),
     };
     report_peak_memory();
-    match result {
+    let code = match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => failure.report(&progress.get(), json),
-    }
+    };
+    github::finish();
+    code
 }
 
 fn not_utf8(value: Option<OsString>) -> bool {

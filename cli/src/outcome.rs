@@ -80,6 +80,14 @@ impl Failure {
             (Failure::Protocol(_), _) => Some(progress.describe()),
             _ => None,
         };
+        if let Failure::Api(Error::WaitDeadline {
+            last_seen: Some(seen),
+            ..
+        }) = &self
+        {
+            crate::github::saw_last(seen);
+        }
+        crate::github::failed(kind, &message);
         if json_output {
             let mut object = json!({
                 "kind": kind,
