@@ -14,6 +14,9 @@ Exit codes:
   3    the API refused the request (4xx: bad request, key, permission, not found; a redirect)
   4    transient failure: server error, rate limit, connection, timeout, a wait's deadline,
        or standard output could not be written
+  5    the connection cannot succeed as configured: the server's TLS certificate is not
+       trusted (a private CA: SSL_CERT_FILE=/path/to/ca.pem, or the system store), not valid
+       for the host, or expired; or the proxy wants credentials. Not retried; nothing was sent
   130  interrupted (Ctrl-C); says whether anything was started, and how to resume
   141  standard output was closed by its reader (`| head`): the command stops quietly, as
        a process killed by SIGPIPE does
@@ -23,7 +26,11 @@ Environment:
   MINTLIFY_API_KEY              admin API key (mint_…); never given as a flag
   MINTLIFY_PROJECT_ID           project id (or --project)
   MINTLIFY_BASE_URL             API base URL (or --base-url)
-  MINTLIFY_ALLOW_INSECURE_HTTP  1: allow a plain http:// base URL off loopback";
+  MINTLIFY_ALLOW_INSECURE_HTTP  1: allow a plain http:// base URL off loopback
+  MINTLIFY_LOG                  log filter in tracing's syntax (debug, mintlify_agent=trace);
+                                logs go to standard error and never hold the key
+  SSL_CERT_FILE, SSL_CERT_DIR   trusted roots instead of the system store (a private CA)
+  HTTPS_PROXY, NO_PROXY         the proxy, and hosts that bypass it";
 
 /// Drive Mintlify's documentation agent from a terminal or a CI script.
 ///
@@ -56,6 +63,11 @@ pub struct Global {
     /// `fake` feature, on by default).
     #[arg(long, global = true)]
     pub fake: bool,
+    /// Log each request to standard error: method, path, status, time, request id, retries,
+    /// proxy (-vv: also what was sent at trace level, prompts included; -vvv: every library's
+    /// trace). MINTLIFY_LOG takes tracing's filter syntax instead (e.g. MINTLIFY_LOG=debug).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
     /// Allow a plain http:// base URL off loopback: the key then travels in clear text.
     #[arg(
         long,
@@ -83,6 +95,31 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+impl Command {
+    /// The command as typed, without its arguments: `job create`.
+    pub fn name(&self) -> String {
+        let sub = match self {
+            Command::Job(command) => match command {
+                JobCommand::Create { .. } => "create",
+                JobCommand::Get { .. } => "get",
+                JobCommand::Message { .. } => "message",
+                JobCommand::Wait { .. } => "wait",
+            },
+            Command::Session(command) => match command {
+                SessionCommand::Run { .. } => "run",
+                SessionCommand::Get { .. } => "get",
+                SessionCommand::List { .. } => "list",
+            },
+            Command::Completions { .. } => "",
+        };
+        match self {
+            Command::Job(_) => format!("job {sub}"),
+            Command::Session(_) => format!("session {sub}"),
+            Command::Completions { .. } => "completions".to_owned(),
+        }
+    }
 }
 
 /// `job …`

@@ -39,6 +39,8 @@ pub async fn job(context: &Context, command: JobCommand) -> Result<(), Failure> 
     match command {
         JobCommand::Create { prompt, file, wait } => {
             let prompt = read_prompt(context, prompt, file.as_deref(), "PROMPT").await?;
+            tracing::trace!(%prompt, "creating a job");
+            crate::github::asked(&prompt);
             context.progress.set(Progress::Creating(Kind::Job));
             let reply = v2.create_job_with_response(prompt).await?;
             let id = reply.value().id.clone();
@@ -60,6 +62,8 @@ pub async fn job(context: &Context, command: JobCommand) -> Result<(), Failure> 
         } => {
             let id = input::id(&id, "the job id (ID)")?;
             let prompt = read_prompt(context, prompt, file.as_deref(), "PROMPT").await?;
+            tracing::trace!(%prompt, job = id, "sending a message");
+            crate::github::asked(&prompt);
             context.progress.set(Progress::Messaging(id.to_owned()));
             let reply = v2.send_message_with_response(id, prompt).await?;
             context.progress.set(Progress::Job(id.to_owned()));
@@ -168,6 +172,8 @@ pub async fn session(context: &Context, command: SessionCommand) -> Result<(), F
                 None => PromptSource::Words(&message),
             };
             let task = input::prompt(source, "the task (MESSAGE)", context.stdin_taken).await?;
+            tracing::trace!(%task, "starting a run");
+            crate::github::asked(&task);
             let mut messages = Vec::new();
             if let Some(system) = system {
                 messages.push(Message {
@@ -292,6 +298,7 @@ async fn run_session(
         .await;
     drop(spinner);
     let reply = reply?;
+    crate::github::saw_session(reply.value());
     if printer.json {
         printer
             .json_line(&json!({ "type": "outcome", "session": crate::output::as_sent(&reply) }))?;

@@ -3,7 +3,10 @@
 mod args;
 mod commands;
 mod completions;
+mod diagnose;
+mod github;
 mod input;
+mod logging;
 mod outcome;
 mod output;
 mod progress;
@@ -56,16 +59,19 @@ async fn command() -> ExitCode {
     }
     let cli = Cli::parse();
     let json = cli.global.json;
+    github::start(&cli.command.name());
     let progress = Tracker::default();
     let result = tokio::select! {
         result = run(cli, progress.clone()) => result,
         _ = tokio::signal::ctrl_c() => Err(Failure::Interrupted),
     };
     report_peak_memory();
-    match result {
+    let code = match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => failure.report(&progress.get(), json),
-    }
+    };
+    github::finish();
+    code
 }
 
 fn not_utf8(value: Option<OsString>) -> bool {
@@ -76,7 +82,13 @@ async fn run(cli: Cli, progress: Tracker) -> Result<(), Failure> {
     if let Command::Completions { shell } = cli.command {
         return completions::print(shell);
     }
-    let printer = Printer::new(cli.global.json);
+    let (logging, warning) = logging::install(cli.global.verbose);
+    if let Some(warning) = warning {
+        sink::err_line(&warning);
+    }
+    let mut printer = Printer::new(cli.global.json);
+    // A spinner would draw over the log lines.
+    printer.decorate &= !logging;
     // Kept alive for the whole command: a `--fake` server stops when dropped.
     let (client, _server, wait) = connect(&cli.global, printer).await?;
     let context = Context {

@@ -77,10 +77,26 @@ impl Failure {
         };
         let hint = match (&self, error) {
             (Failure::Interrupted, _) => Some(progress.describe()),
+            (_, Some(error)) if error.connection_cause().is_some() => {
+                let fix = crate::diagnose::hint(error);
+                let going_on = may_go_on(progress, error).then(|| progress.describe());
+                match (fix, going_on) {
+                    (Some(fix), Some(going_on)) => Some(format!("{fix}\n{going_on}")),
+                    (fix, going_on) => fix.or(going_on),
+                }
+            }
             (_, Some(error)) if may_go_on(progress, error) => Some(progress.describe()),
             (Failure::Protocol(_), _) => Some(progress.describe()),
             _ => None,
         };
+        if let Failure::Api(Error::WaitDeadline {
+            last_seen: Some(seen),
+            ..
+        }) = &self
+        {
+            crate::github::saw_last(seen);
+        }
+        crate::github::failed(kind, &message);
         if json_output {
             let mut object = json!({
                 "kind": kind,
@@ -89,6 +105,9 @@ impl Failure {
                 "request_id": error.and_then(Error::request_id),
                 "job_id": progress.job_id(),
             });
+            if let Some(cause) = error.and_then(Error::connection_cause) {
+                object["cause"] = json!(crate::diagnose::cause_name(&cause));
+            }
             if let Some(id) = progress.session_id() {
                 object["session_id"] = json!(id);
             }
@@ -144,6 +163,8 @@ fn exit_code(error: &Error) -> u8 {
     match error {
         // Refused before sending: the arguments are wrong.
         Error::InvalidRequest(_) | Error::Build(_) => 2,
+        // The same every time until the configuration changes (a certificate not trusted).
+        _ if crate::diagnose::is_configuration(error) => 5,
         Error::BadRequest(_)
         | Error::Unauthorized(_)
         | Error::Forbidden(_)

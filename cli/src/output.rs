@@ -54,6 +54,7 @@ impl Printer {
 
     /// A job: the object as the server sent it, or a line.
     pub fn job(&self, reply: &Response<AgentJob>) -> Result<(), Failure> {
+        crate::github::saw_job(reply.value());
         if self.json {
             self.json_line(&as_sent(reply))
         } else {
@@ -63,6 +64,7 @@ impl Printer {
 
     /// A session: the object as the server sent it, or a line.
     pub fn session(&self, reply: &Response<AgentSession>) -> Result<(), Failure> {
+        crate::github::saw_session(reply.value());
         if self.json {
             self.json_line(&as_sent(reply))
         } else {

@@ -61,6 +61,7 @@ pub mod v1;
 pub mod v2;
 mod wait;
 
+pub use call::connection::{ConnectionCause, TlsProblem, proxy_for};
 pub use call::retry::RetryPolicy;
 pub use client::api_key::ApiKey;
 pub use client::builder::{ClientBuilder, http_client_builder};
@@ -74,6 +75,7 @@ pub use reqwest;
 pub use response::Response;
 #[cfg(feature = "v1")]
 pub use v1::api::V1;
+pub use v2::access::{ACCESS_CHECK_JOB_ID, Access, AccessReport};
 pub use v2::api::V2;
 pub use wait::{JobOutcome, PollEvent, WaitOptions};
 

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant, SystemTime};
 use reqwest::header::{AUTHORIZATION, HeaderMap};
 use tracing::Span;
 
+use super::connection::ConnectionCause;
 use super::context::Call;
 use super::retry::{is_retryable_status, server_delay, write_not_acted_on};
 use crate::response::REQUEST_ID_HEADERS;
@@ -25,6 +26,7 @@ impl Call {
             *pending.timeout_mut() = self.attempt_timeout();
             self.update(|r| r.attempts += 1);
             Span::current().record("attempt", self.record().attempts);
+            let started = Instant::now();
             let result = match http.execute(pending).await {
                 Ok(response) => {
                     self.note_response(response.status().as_u16(), response.headers());
@@ -32,27 +34,58 @@ impl Call {
                 }
                 Err(error) => Err(error),
             };
-            // A body that cannot be copied (never the case for this API) cannot be sent again.
-            let Some(next) = copy else { return result };
-            let Some(asked) = self.retry_wait(&result) else {
-                return result;
-            };
-            let Some(scheduled) = schedule.next() else {
-                return result;
-            };
-            let wait = asked.unwrap_or(scheduled);
-            let past_deadline = self.deadline.is_some_and(|deadline| {
-                Instant::now()
-                    .checked_add(wait)
-                    .is_none_or(|then| then >= deadline)
-            });
-            if wait > self.policy.max_retry_after || past_deadline {
-                return result;
+            let next_wait = self.next_wait(copy.is_some(), &result, &mut schedule);
+            log_attempt(started.elapsed(), &result, next_wait);
+            match (copy, next_wait) {
+                (Some(next), Ok(wait)) => {
+                    tokio::time::sleep(wait).await;
+                    pending = next;
+                }
+                _ => return result,
             }
-            tracing::debug!(?wait, "retrying");
-            tokio::time::sleep(wait).await;
-            pending = next;
         }
+    }
+
+    /// How long to wait before sending again, or why not to: `resendable` is whether the
+    /// request could be copied (its body was not a stream).
+    fn next_wait(
+        &self,
+        resendable: bool,
+        result: &reqwest::Result<reqwest::Response>,
+        schedule: &mut impl Iterator<Item = Duration>,
+    ) -> Result<Duration, &'static str> {
+        if result.as_ref().is_ok_and(|r| r.status().is_success()) {
+            return Err("done");
+        }
+        // A body that cannot be copied (never the case for this API) cannot be sent again.
+        if !resendable {
+            return Err("not resent: the body cannot be sent twice");
+        }
+        let Some(asked) = self.retry_wait(result) else {
+            return Err(match result {
+                Ok(_) => "not retried: the status is final",
+                Err(error) if ConnectionCause::of(error).is_some_and(|c| !c.is_transient()) => {
+                    "not retried: it fails the same way until the configuration changes"
+                }
+                Err(_) => "not retried: the server may have acted on it",
+            });
+        };
+        let Some(scheduled) = schedule.next() else {
+            return Err("not retried: the retries are spent");
+        };
+        let wait = asked.unwrap_or(scheduled);
+        if wait > self.policy.max_retry_after {
+            return Err("not retried: the server asks to wait longer than the policy allows");
+        }
+        let past_deadline = self.deadline.is_some_and(|deadline| {
+            Instant::now()
+                .checked_add(wait)
+                .is_none_or(|then| then >= deadline)
+        });
+        if past_deadline {
+            return Err("not retried: the wait would pass the call's deadline");
+        }
+        Ok(wait)
     }
 
     /// Sets the caller's extra headers, then the key and (unless the caller gave one) the
@@ -121,11 +154,50 @@ impl Call {
                 };
                 again.then(|| server_delay(response.headers(), SystemTime::now()))
             }
+            // The same every time until the configuration changes (a certificate that is not
+            // trusted): not sent again.
+            Err(error) if ConnectionCause::of(error).is_some_and(|c| !c.is_transient()) => None,
             // Refused before anything was sent: safe for every call. Anything later (a timeout,
             // a connection cut mid-reply) may follow a server that acted: reads only.
             Err(error) if error.is_connect() => Some(None),
             Err(_) if !write => Some(None),
             Err(_) => None,
+        }
+    }
+}
+
+/// One line per attempt, at debug level, inside the request's span (method, path template,
+/// attempt, status, request id, proxy): how long it took, what failed, what comes next.
+fn log_attempt(
+    elapsed: Duration,
+    result: &reqwest::Result<reqwest::Response>,
+    next: Result<Duration, &'static str>,
+) {
+    let elapsed_ms = elapsed.as_millis() as u64;
+    match (result, next) {
+        (Ok(_), Ok(wait)) => {
+            tracing::debug!(elapsed_ms, retry_in = ?wait, "attempt failed; retrying")
+        }
+        (Ok(_), Err(outcome)) => tracing::debug!(elapsed_ms, outcome, "attempt answered"),
+        (Err(error), next) => {
+            let cause = ConnectionCause::of(error)
+                .map_or_else(|| "unknown".to_owned(), |cause| cause.to_string());
+            match next {
+                Ok(wait) => tracing::debug!(
+                    elapsed_ms,
+                    %cause,
+                    error = %error,
+                    retry_in = ?wait,
+                    "attempt failed; retrying"
+                ),
+                Err(outcome) => tracing::debug!(
+                    elapsed_ms,
+                    %cause,
+                    error = %error,
+                    outcome,
+                    "attempt failed"
+                ),
+            }
         }
     }
 }

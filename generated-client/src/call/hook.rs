@@ -6,6 +6,7 @@ use std::sync::Arc;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use tracing::{Instrument, field};
 
+use super::connection::proxy_for;
 use super::context::{self, Call};
 use super::operation::Generation;
 
@@ -32,7 +33,13 @@ async fn execute(
         attempt = field::Empty,
         status = field::Empty,
         request_id = field::Empty,
+        proxy = field::Empty,
     );
+    if call.limits.env_proxy
+        && let Some(proxy) = proxy_for(request.url().as_str())
+    {
+        span.record("proxy", proxy);
+    }
     call.send(http, request).instrument(span).await
 }
 

@@ -18,6 +18,7 @@
 mod attempts;
 pub(crate) mod body;
 pub(crate) mod budget;
+pub(crate) mod connection;
 mod context;
 mod hook;
 pub(crate) mod operation;

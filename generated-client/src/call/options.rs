@@ -23,4 +23,6 @@ pub(crate) struct Limits {
     pub request_timeout: Duration,
     /// The largest successful JSON body read.
     pub max_response_bytes: usize,
+    /// The HTTP client is this crate's own, so its proxy is the environment's (for the logs).
+    pub env_proxy: bool,
 }

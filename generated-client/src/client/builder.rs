@@ -223,6 +223,7 @@ impl ClientBuilder {
         };
         let identity =
             HeaderMap::from_iter([(AUTHORIZATION, auth), (USER_AGENT_HEADER, user_agent)]);
+        let env_proxy = self.http_client.is_none();
         let http = match self.http_client {
             Some(http) => http,
             None => {
@@ -252,6 +253,7 @@ impl ClientBuilder {
             limits: Limits {
                 request_timeout: self.request_timeout.unwrap_or(Duration::from_secs(60)),
                 max_response_bytes: self.max_response_bytes.unwrap_or(8 * 1024 * 1024),
+                env_proxy,
             },
             identity: Arc::new(identity),
             job_polls: PollHub::default(),

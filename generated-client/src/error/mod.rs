@@ -13,6 +13,7 @@ use bytes::Bytes;
 
 use self::build::BuildError;
 use self::target::{LastSeen, WaitTarget};
+use crate::call::connection::ConnectionCause;
 
 /// What the server said when it refused a request.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -183,7 +184,10 @@ impl std::fmt::Display for Error {
                 f,
                 "the reply's body (HTTP {status}) is larger than {limit} bytes; not read"
             ),
-            Error::Connection { source } => write!(f, "connection failed: {source}"),
+            Error::Connection { source } => match ConnectionCause::of(source.as_ref()) {
+                Some(cause) => write!(f, "connection failed: {cause} ({source})"),
+                None => write!(f, "connection failed: {source}"),
+            },
             Error::Timeout { source } => write!(f, "timed out: {source}"),
             Error::InvalidResponse { status, source, .. } => {
                 write!(f, "invalid response body (HTTP {status}): {source}")
@@ -250,18 +254,40 @@ impl Error {
 
     /// Whether trying again later may succeed: server errors, rate limits, connection failures,
     /// timeouts, and replies that were garbled or of a status the API does not document.
-    /// Refusals (4xx), redirects, invalid requests, ended waits and broken v1 streams (the run
-    /// goes on at Mintlify; starting it again would make a second one) are not.
+    /// Refusals (4xx), redirects, invalid requests, ended waits, broken v1 streams (the run
+    /// goes on at Mintlify; starting it again would make a second one) and connections that
+    /// fail the same way until the configuration changes (a certificate that is not trusted, a
+    /// proxy that wants credentials: [`ConnectionCause::is_transient`]) are not.
     pub fn is_transient(&self) -> bool {
         match self {
+            Error::Connection { source } => {
+                ConnectionCause::of(source.as_ref()).is_none_or(|cause| cause.is_transient())
+            }
             Error::Server(_)
             | Error::RateLimited { .. }
-            | Error::Connection { .. }
             | Error::Timeout { .. }
             | Error::InvalidResponse { .. }
             | Error::UnexpectedStatus(_) => true,
             Error::WaitFailed { source, .. } => source.is_transient(),
             _ => false,
+        }
+    }
+
+    /// Why no answer came, for a connection failure or a timeout (also one a wait ended in):
+    /// DNS, refused, TLS and what was wrong with the certificate, the proxy, a timeout.
+    pub fn connection_cause(&self) -> Option<ConnectionCause> {
+        match self {
+            Error::Connection { source } => {
+                Some(ConnectionCause::of(source.as_ref()).unwrap_or(ConnectionCause::Other))
+            }
+            Error::Timeout { .. } => Some(ConnectionCause::Timeout),
+            #[cfg(feature = "v1")]
+            Error::Stream { source, .. } => ConnectionCause::of(source.as_ref()),
+            Error::WaitFailed { source, .. } => source.connection_cause(),
+            Error::WaitDeadline { last_error, .. } => {
+                last_error.as_deref().and_then(Error::connection_cause)
+            }
+            _ => None,
         }
     }
 

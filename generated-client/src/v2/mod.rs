@@ -11,5 +11,6 @@ mod generated;
 
 pub use generated::*;
 
+pub(crate) mod access;
 pub(crate) mod api;
 mod wait;
