@@ -77,6 +77,10 @@ pub enum Command {
     /// v1 agent sessions (deprecated by Mintlify): run with a live stream, read, list.
     #[command(subcommand)]
     Session(SessionCommand),
+    /// Serve the Model Context Protocol (stdio, or Streamable HTTP with --http), so that AI
+    /// coding agents can hand documentation work to Mintlify's agent.
+    #[cfg(feature = "mcp")]
+    Mcp(crate::mcp::McpArgs),
     /// Print a shell completion script, e.g. `mintlify-agent completions bash > ~/.local/share/bash-completion/completions/mintlify-agent`.
     Completions {
         /// The shell.

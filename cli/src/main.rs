@@ -4,6 +4,8 @@ mod args;
 mod commands;
 mod completions;
 mod input;
+#[cfg(feature = "mcp")]
+mod mcp;
 mod outcome;
 mod output;
 mod progress;
@@ -78,6 +80,10 @@ async fn run(cli: Cli, progress: Tracker) -> Result<(), Failure> {
     if let Command::Completions { shell } = cli.command {
         return completions::print(shell);
     }
+    #[cfg(feature = "mcp")]
+    if let Command::Mcp(args) = &cli.command {
+        mcp::check(args, cli.global.api_key_stdin)?;
+    }
     let printer = Printer::new(cli.global.json);
     // Kept alive for the whole command: a `--fake` server stops when dropped.
     let (client, _server, pace) = connect(&cli.global, printer).await?;
@@ -92,6 +98,8 @@ async fn run(cli: Cli, progress: Tracker) -> Result<(), Failure> {
         Command::Job(command) => commands::job(&context, command).await,
         Command::Session(command) => commands::session(&context, command).await,
         Command::Completions { shell } => completions::print(shell),
+        #[cfg(feature = "mcp")]
+        Command::Mcp(args) => mcp::serve(context.client, context.pace, args).await,
     }
 }
 

@@ -1,0 +1,299 @@
+//! The tools as `tools/list` shows them: names, descriptions an agent can act on, input and
+//! output schemas (field descriptions from `specs/`, held to them by a test) and annotations.
+
+use std::sync::Arc;
+
+use rmcp::model::{JsonObject, Tool, ToolAnnotations};
+use serde_json::{Value, json};
+
+/// The longest wait one `wait_for_job` call may ask for, in seconds.
+pub const MAX_WAIT_SECONDS: u64 = 1800;
+/// The wait of a `wait_for_job` call that gives no `timeout_seconds`.
+pub const DEFAULT_WAIT_SECONDS: u64 = 300;
+/// The longest prompt sent, in bytes: far more than any instruction needs, far less than a
+/// runaway caller could paste.
+pub const MAX_PROMPT_BYTES: usize = 1 << 20;
+
+/// `JobId` of `specs/v2.yaml`.
+pub const JOB_ID: &str = "The job's id, as returned when it was created.";
+/// `CreateJobRequest.prompt` of `specs/v2.yaml`.
+pub const CREATE_PROMPT: &str = "What the agent should do.";
+/// `SendMessageRequest.prompt` of `specs/v2.yaml`.
+pub const MESSAGE_PROMPT: &str = "The follow-up instruction for the agent.";
+
+/// Every tool, in the order `tools/list` gives them.
+pub fn all() -> Vec<Tool> {
+    let job = Arc::new(object(job_schema()));
+    let mut tools = vec![
+        Tool::new(
+            "create_job",
+            "Start a Mintlify agent job: the agent edits this project's documentation \
+             repository as the prompt says and opens a pull request. Returns the job at once, \
+             `active`; call wait_for_job with its `id` to learn the outcome and the pull \
+             request link. Each call starts a new job (not idempotent: do not retry a call \
+             that may have succeeded; check with get_job). Counts against this server's cap \
+             (--max-creations) and Mintlify's limit of 100 per project per hour.",
+            object(json!({
+                "type": "object",
+                "properties": { "prompt": prompt_schema(CREATE_PROMPT, "Say what to document and where, e.g. \"Document the new --retry flag of the deploy command in cli/deploy.mdx\".") },
+                "required": ["prompt"],
+                "additionalProperties": false,
+            })),
+        )
+        .with_title("Create a documentation job")
+        .with_raw_output_schema(job.clone())
+        .with_annotations(
+            ToolAnnotations::with_title("Create a documentation job")
+                .read_only(false)
+                .destructive(false)
+                .idempotent(false)
+                .open_world(true),
+        ),
+        Tool::new(
+            "get_job",
+            "Read a Mintlify agent job as it is now: its `status` (`active`, or final: \
+             `completed`, `archived`, `failed`) and, once the agent opened one, `prLink`, the \
+             pull request. Read-only; safe to call again.",
+            object(json!({
+                "type": "object",
+                "properties": { "id": id_schema() },
+                "required": ["id"],
+                "additionalProperties": false,
+            })),
+        )
+        .with_title("Get a documentation job")
+        .with_raw_output_schema(job.clone())
+        .with_annotations(read_only("Get a documentation job")),
+        Tool::new(
+            "send_message",
+            "Give an existing Mintlify agent job a follow-up instruction (e.g. a correction \
+             to its pull request); the job becomes `active` again. Returns the job; call \
+             wait_for_job to learn the outcome. Not idempotent: each call sends another \
+             message. Counts against the same caps as create_job.",
+            object(json!({
+                "type": "object",
+                "properties": {
+                    "id": id_schema(),
+                    "prompt": prompt_schema(MESSAGE_PROMPT, "Say what to change, e.g. \"Also add an example with --retry 3\"."),
+                },
+                "required": ["id", "prompt"],
+                "additionalProperties": false,
+            })),
+        )
+        .with_title("Send a follow-up to a job")
+        .with_raw_output_schema(job)
+        .with_annotations(
+            ToolAnnotations::with_title("Send a follow-up to a job")
+                .read_only(false)
+                .destructive(false)
+                .idempotent(false)
+                .open_world(true),
+        ),
+        Tool::new(
+            "wait_for_job",
+            format!(
+                "Wait until a Mintlify agent job is final (`completed`, `archived` or \
+                 `failed`) and return it, with `prLink` when the agent opened a pull request. \
+                 Jobs take minutes. At the deadline (`timeout_seconds`, default \
+                 {DEFAULT_WAIT_SECONDS}, at most {MAX_WAIT_SECONDS}) it returns the last state \
+                 seen with `finished: false` and `outcome: \"still_running\"`: the job goes on, \
+                 call wait_for_job again. Sends progress notifications on each status change \
+                 and every 30 s when given a progress token; cancel the request to stop \
+                 waiting. Read-only."
+            ),
+            object(json!({
+                "type": "object",
+                "properties": {
+                    "id": id_schema(),
+                    "timeout_seconds": {
+                        "type": "integer",
+                        "minimum": 1,
+                        "maximum": MAX_WAIT_SECONDS,
+                        "default": DEFAULT_WAIT_SECONDS,
+                        "description": format!("How long to wait at most, in seconds (default {DEFAULT_WAIT_SECONDS}; larger values are capped at {MAX_WAIT_SECONDS})."),
+                    },
+                },
+                "required": ["id"],
+                "additionalProperties": false,
+            })),
+        )
+        .with_title("Wait for a documentation job")
+        .with_raw_output_schema(Arc::new(object(wait_schema())))
+        .with_annotations(read_only("Wait for a documentation job")),
+        Tool::new(
+            "auth_check",
+            "Check that this server's Mintlify settings work: the admin API key is accepted, \
+             the project exists and the base URL answers. Creates nothing and does not count \
+             against any limit. Call it first when another tool reports 401, 403 or 404 for \
+             the project.",
+            object(json!({ "type": "object", "properties": {}, "additionalProperties": false })),
+        )
+        .with_title("Check the Mintlify key and project")
+        .with_raw_output_schema(Arc::new(object(auth_schema())))
+        .with_annotations(read_only("Check the Mintlify key and project")),
+    ];
+    tools.extend(v1_tools());
+    tools
+}
+
+/// `list_sessions` and `get_session`: the deprecated v1 API's sessions, read-only. No tool
+/// streams a v1 run.
+fn v1_tools() -> Vec<Tool> {
+    let session = session_schema();
+    vec![
+        Tool::new(
+            "list_sessions",
+            "List v1 agent sessions of this project (Mintlify's deprecated v1 API), newest \
+             first, a page at a time. Read-only.",
+            object(json!({
+                "type": "object",
+                "properties": {
+                    "limit": { "type": "integer", "minimum": 1, "maximum": 100, "default": 20, "description": "How many sessions to return at most (1 to 100)." },
+                    "skip": { "type": "integer", "minimum": 0, "default": 0, "description": "How many of the newest sessions to skip (for the next page)." },
+                },
+                "additionalProperties": false,
+            })),
+        )
+        .with_title("List v1 sessions")
+        .with_raw_output_schema(Arc::new(object(json!({
+            "type": "object",
+            "properties": {
+                "sessions": { "type": "array", "items": session, "description": "The page of sessions." },
+            },
+            "required": ["sessions"],
+        }))))
+        .with_annotations(read_only("List v1 sessions")),
+        Tool::new(
+            "get_session",
+            "Read one v1 agent session (Mintlify's deprecated v1 API): whether it stopped \
+             (`haulted`), why (`haultReason`), its pull request and the agent's closing \
+             message. Read-only.",
+            object(json!({
+                "type": "object",
+                "properties": { "id": { "type": "string", "minLength": 1, "description": "The session's id." } },
+                "required": ["id"],
+                "additionalProperties": false,
+            })),
+        )
+        .with_title("Get a v1 session")
+        .with_raw_output_schema(Arc::new(object(session_schema())))
+        .with_annotations(read_only("Get a v1 session")),
+    ]
+}
+
+fn read_only(title: &str) -> ToolAnnotations {
+    ToolAnnotations::with_title(title)
+        .read_only(true)
+        .destructive(false)
+        .idempotent(true)
+        .open_world(true)
+}
+
+fn prompt_schema(spec: &str, advice: &str) -> Value {
+    json!({
+        "type": "string",
+        "minLength": 1,
+        "description": format!("{spec} {advice} Not empty or blank; at most 1 MiB."),
+    })
+}
+
+fn id_schema() -> Value {
+    json!({ "type": "string", "minLength": 1, "description": JOB_ID })
+}
+
+/// `AgentJob` of `specs/v2.yaml` as JSON Schema. Statuses are listed in the description, not
+/// as an enum: a value the client does not know yet is passed on, not refused.
+pub fn job_schema() -> Value {
+    json!({
+        "type": "object",
+        "description": "An agent job. The server always sends `id` and `createdAt` (every published shape has them; a reply without them is not a job). The other fields are optional on the wire: older servers left some out (a follow-up reply once came without `status`).",
+        "properties": {
+            "id": { "type": "string", "description": "The job's id." },
+            "status": { "type": "string", "description": "Where a job is. `active`: the agent is working. `completed`: it finished, and may have opened a pull request (see `prLink`). `archived`: the job was archived. `failed`: the agent hit an error it could not recover from. The last three are final." },
+            "source": {
+                "type": "object",
+                "description": "The repository the agent works on.",
+                "properties": {
+                    "repository": { "type": "string", "description": "The repository's full URL." },
+                    "ref": { "type": ["string", "null"], "description": "The branch the agent works on." },
+                },
+            },
+            "model": { "type": "string", "description": "The model the agent runs on." },
+            "prLink": { "type": ["string", "null"], "description": "The pull request the agent opened; `null` while the job is `active` or when it changed no files." },
+            "createdAt": { "type": "string", "format": "date-time", "description": "When the job was created." },
+            "archivedAt": { "type": ["string", "null"], "format": "date-time", "description": "When the job was archived; `null` unless it is archived." },
+        },
+        "required": ["id", "createdAt"],
+    })
+}
+
+/// What `wait_for_job` returns.
+fn wait_schema() -> Value {
+    json!({
+        "type": "object",
+        "properties": {
+            "finished": { "type": "boolean", "description": "Whether the job reached a final status; false when the wait's deadline passed first." },
+            "outcome": { "type": "string", "enum": ["completed", "archived", "failed", "still_running"], "description": "How the job ended, or `still_running` at the deadline (call wait_for_job again)." },
+            "job": { "anyOf": [job_schema(), { "type": "null" }], "description": "The job as last seen; null when no poll succeeded before the deadline." },
+            "waited_seconds": { "type": "number", "description": "How long this call waited." },
+            "message": { "type": "string", "description": "What to do next, in words." },
+        },
+        "required": ["finished", "outcome", "job", "waited_seconds", "message"],
+    })
+}
+
+/// What `auth_check` returns.
+fn auth_schema() -> Value {
+    json!({
+        "type": "object",
+        "properties": {
+            "ok": { "type": "boolean", "description": "Whether the key was accepted for the project." },
+            "base_url": { "type": "string", "description": "The API base URL the server talks to." },
+            "project_id": { "type": "string", "description": "The project the key was checked against." },
+            "message": { "type": "string", "description": "What was learnt, in words." },
+        },
+        "required": ["ok", "base_url", "project_id", "message"],
+    })
+}
+
+/// `AgentSession` of `specs/v1.yaml` as JSON Schema (enums in descriptions, as for jobs).
+pub fn session_schema() -> Value {
+    json!({
+        "type": "object",
+        "description": "One agent session (a v1 job). The server always sends `sessionId`; the other fields are optional on the wire: older servers sent fewer of them.",
+        "properties": {
+            "sessionId": { "type": "string", "description": "The session's id." },
+            "subdomain": { "type": "string", "description": "The documentation subdomain the session belongs to." },
+            "branch": { "type": ["string", "null"], "description": "The Git branch the agent worked on." },
+            "haulted": { "type": "boolean", "description": "Whether the session has stopped (the API's spelling of \"halted\")." },
+            "haultReason": { "type": "string", "description": "Why a session stopped, on the wire as `haultReason`. `processing`: it has not stopped, the agent is still working. `completed`: it finished. `github_missconfigured` (the API's spelling): the GitHub app or repository is not set up. `error`: it failed. `interrupted`: someone stopped it." },
+            "pullRequestLink": { "type": "string", "description": "The pull request the agent opened." },
+            "messageToUser": { "type": "string", "description": "The agent's closing message about the outcome." },
+            "todos": {
+                "type": "array",
+                "description": "The agent's task list.",
+                "items": {
+                    "type": "object",
+                    "description": "One item of the agent's task list.",
+                    "properties": {
+                        "id": { "type": "string", "description": "The item's id." },
+                        "content": { "type": "string", "description": "What the task is, in short." },
+                        "status": { "type": "string", "description": "Where a task stands." },
+                        "priority": { "type": "string", "description": "How much a task matters." },
+                    },
+                },
+            },
+            "userId": { "type": "string", "description": "The user who created the session, when known." },
+            "title": { "type": "string", "description": "A generated title that sums up the job." },
+            "createdAt": { "type": "string", "format": "date-time", "description": "When the session was created." },
+        },
+        "required": ["sessionId"],
+    })
+}
+
+fn object(value: Value) -> JsonObject {
+    match value {
+        Value::Object(map) => map,
+        _ => JsonObject::new(),
+    }
+}
