@@ -26,6 +26,9 @@ use crate::output::Printer;
 use crate::progress::{Progress, Tracker};
 use crate::wait::Pace;
 
+/// Creations and messages per rolling hour, as Mintlify counts them per project.
+const HOURLY_BUDGET: usize = 100;
+
 /// Environment variables clap reads for flags; a value that is not UTF-8 is named here rather
 /// than in clap's words about arguments.
 const CLAP_ENV: [&str; 3] = [
@@ -144,7 +147,11 @@ async fn connect(
         Failure::Usage("no project: set MINTLIFY_PROJECT_ID or --project".to_owned())
     })?;
     let project = input::id(project, "the project id (--project or MINTLIFY_PROJECT_ID)")?;
-    let mut builder = Client::builder().api_key(key).project_id(project);
+    let mut builder = Client::builder()
+        .api_key(key)
+        .project_id(project)
+        // Mintlify's own limit, counted before sending: only a long-running `mcp` can reach it.
+        .client_side_budget(HOURLY_BUDGET);
     if let Some(base_url) = &global.base_url {
         builder = builder.base_url(base_url);
     }
@@ -193,6 +200,7 @@ async fn fake() -> Result<(Client, Option<FakeServer>, Pace), Failure> {
         .api_key(server.api_key())
         .project_id(server.project_id())
         .base_url(server.base_url())
+        .client_side_budget(HOURLY_BUDGET)
         .build()?;
     let pace = Pace {
         first: Duration::from_millis(250),

@@ -250,7 +250,7 @@ async fn every_tool_over_stdio() {
 #[tokio::test(flavor = "multi_thread")]
 async fn tool_errors_an_agent_can_act_on() {
     let server = quick_server().await;
-    let (client, _stderr) = stdio(&server, &[]).await;
+    let (client, mut stderr) = stdio(&server, &[]).await;
     let before = server.requests().len();
     let mut seen = Vec::new();
 
@@ -364,6 +364,15 @@ async fn tool_errors_an_agent_can_act_on() {
         .await;
     assert!(unknown_tool.is_err(), "an unknown tool is a protocol error");
     client.cancel().await.unwrap();
+    let mut logged = String::new();
+    tokio::io::AsyncReadExt::read_to_string(&mut stderr, &mut logged)
+        .await
+        .unwrap();
+    assert!(
+        logged.contains("mintlify-agent mcp: serving on stdio"),
+        "{logged}"
+    );
+    assert!(!logged.contains(KEY), "{logged}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -675,7 +684,11 @@ async fn over_http_with_rmcp_client_and_the_origin_rule() {
         let allowed = post(&url, &[("origin", origin)]).await;
         assert_eq!(allowed.status(), 200, "{origin}");
     }
-    assert_eq!(post(&url, &[]).await.status(), 200, "no Origin: not a browser");
+    assert_eq!(
+        post(&url, &[]).await.status(),
+        200,
+        "no Origin: not a browser"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

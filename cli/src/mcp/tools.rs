@@ -297,3 +297,137 @@ fn object(value: Value) -> JsonObject {
         _ => JsonObject::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(name: &str) -> Value {
+        let path = format!("{}/../specs/{name}", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        serde_norway::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    /// The description of `schema` in `spec`: its own, or that of the schema it refers to.
+    fn description<'a>(spec: &'a Value, schema: &'a Value) -> &'a str {
+        let schema = match schema["$ref"].as_str() {
+            Some(reference) => {
+                let name = reference.trim_start_matches("#/components/schemas/");
+                &spec["components"]["schemas"][name]
+            }
+            None => schema,
+        };
+        schema["description"].as_str().unwrap_or_default()
+    }
+
+    /// Every property of `ours` is in the spec's schema with the same description, and so
+    /// are the nested objects', and the schema's own description.
+    fn same_descriptions(spec: &Value, theirs: &Value, ours: &Value, path: &str) {
+        if let Some(text) = ours["description"].as_str()
+            && !theirs["description"].is_null()
+        {
+            assert_eq!(text, description(spec, theirs), "{path}");
+        }
+        let theirs = match theirs["$ref"].as_str() {
+            Some(reference) => {
+                &spec["components"]["schemas"]
+                    [reference.trim_start_matches("#/components/schemas/")]
+            }
+            None => theirs,
+        };
+        let Some(properties) = ours["properties"].as_object() else {
+            return;
+        };
+        for (name, property) in properties {
+            let spec_property = &theirs["properties"][name];
+            assert!(!spec_property.is_null(), "{path}.{name} is not in the spec");
+            assert_eq!(
+                property["description"].as_str(),
+                Some(description(spec, spec_property)),
+                "{path}.{name}"
+            );
+            same_descriptions(spec, spec_property, property, &format!("{path}.{name}"));
+        }
+        if let Some(items) = ours.get("items") {
+            same_descriptions(spec, &theirs["items"], items, &format!("{path}[]"));
+        }
+    }
+
+    #[test]
+    fn output_schemas_say_what_the_specs_say() {
+        let v2 = spec("v2.yaml");
+        let job = &v2["components"]["schemas"]["AgentJob"];
+        same_descriptions(&v2, job, &job_schema(), "AgentJob");
+        assert_eq!(job_schema()["required"], serde_json::json!(job["required"]));
+        let v1 = spec("v1.yaml");
+        let session = &v1["components"]["schemas"]["AgentSession"];
+        same_descriptions(&v1, session, &session_schema(), "AgentSession");
+    }
+
+    #[test]
+    fn input_fields_are_described_by_the_specs() {
+        let v2 = spec("v2.yaml");
+        let schemas = &v2["components"]["schemas"];
+        assert_eq!(
+            schemas["CreateJobRequest"]["properties"]["prompt"]["description"],
+            CREATE_PROMPT
+        );
+        assert_eq!(
+            schemas["SendMessageRequest"]["properties"]["prompt"]["description"],
+            MESSAGE_PROMPT
+        );
+        assert_eq!(
+            v2["components"]["parameters"]["JobId"]["description"],
+            JOB_ID
+        );
+        for tool in all() {
+            let properties = tool.input_schema["properties"]
+                .as_object()
+                .cloned()
+                .unwrap_or_default();
+            for (name, property) in properties {
+                let text = property["description"].as_str().unwrap_or_default();
+                let expected = match (tool.name.as_ref(), name.as_str()) {
+                    ("create_job", "prompt") => CREATE_PROMPT,
+                    ("send_message", "prompt") => MESSAGE_PROMPT,
+                    ("get_session", "id") => "The session's id.",
+                    (_, "id") => JOB_ID,
+                    _ => "",
+                };
+                assert!(text.starts_with(expected), "{}.{name}: {text}", tool.name);
+                assert!(!text.is_empty(), "{}.{name} has no description", tool.name);
+            }
+        }
+    }
+
+    #[test]
+    fn names_are_exact_and_writes_are_marked() {
+        let tools = all();
+        let names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
+        assert_eq!(
+            names,
+            [
+                "create_job",
+                "get_job",
+                "send_message",
+                "wait_for_job",
+                "auth_check",
+                "list_sessions",
+                "get_session"
+            ]
+        );
+        for tool in &tools {
+            let annotations = tool.annotations.clone().unwrap_or_default();
+            let writes = matches!(tool.name.as_ref(), "create_job" | "send_message");
+            assert_eq!(annotations.read_only_hint, Some(!writes), "{}", tool.name);
+            assert_eq!(annotations.idempotent_hint, Some(!writes), "{}", tool.name);
+            let output = tool.output_schema.as_deref().cloned().unwrap_or_default();
+            assert_eq!(
+                output.get("type"),
+                Some(&Value::from("object")),
+                "{}",
+                tool.name
+            );
+        }
+    }
+}
