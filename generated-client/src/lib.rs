@@ -37,6 +37,7 @@
 
 #![forbid(unsafe_code)]
 
+mod access;
 mod api_key;
 #[cfg(feature = "v1")]
 mod api_v1;
@@ -55,6 +56,7 @@ mod tls;
 mod transport;
 mod wait;
 
+pub use access::{ACCESS_CHECK_JOB_ID, Access, AccessReport};
 pub use api_key::ApiKey;
 #[cfg(feature = "v1")]
 pub use api_v1::V1;
