@@ -214,6 +214,7 @@ async fn every_tool_over_stdio() {
     let auth = call(&client, "auth_check", json!({})).await;
     assert!(!is_error(&auth), "{}", text(&auth));
     assert_eq!(structured(&auth)["ok"], true);
+    assert_eq!(structured(&auth)["verdict"], "accepted");
     assert_eq!(structured(&auth)["project_id"], server.project_id());
     seen.push(auth);
 
@@ -753,6 +754,30 @@ async fn settings_refused_before_serving() {
     let stdin_key = stdin_key.stdin(Stdio::null()).output().await.unwrap();
     assert_eq!(stdin_key.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&stdin_key.stderr).contains("MINTLIFY_API_KEY instead"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn auth_check_says_what_is_wrong() {
+    let server = quick_server().await;
+    let mut wrong_key = command(&server, &[]);
+    wrong_key.env("MINTLIFY_API_KEY", "mint_not_the_right_key_0000");
+    let transport = TokioChildProcess::builder(wrong_key)
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+        .0;
+    let client = Recorder::default().serve(transport).await.unwrap();
+    let auth = call(&client, "auth_check", json!({})).await;
+    assert!(!is_error(&auth), "the check worked: {}", text(&auth));
+    let report = structured(&auth);
+    assert_eq!(report["ok"], false);
+    assert_eq!(report["verdict"], "refused");
+    assert_eq!(report["retryable"], false);
+    assert!(text(&auth).contains("MINTLIFY_API_KEY"), "{}", text(&auth));
+    assert!(!wire(&auth).contains("mint_not_the_right_key_0000"));
+    // Nothing was created by the check.
+    assert!(server.requests().iter().all(|r| r.method == "GET"));
+    client.cancel().await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -1,51 +1,55 @@
-//! `auth_check`: whether the key, the project and the base URL work, without creating
+//! `auth_check`: what `Client::check_access` learns (the library call `mintlify-agent auth
+//! check` uses too): whether the key, the project and the base URL work, without creating
 //! anything.
 
-use mintlify_agent::{Client, Error};
+use mintlify_agent::{Access, Client};
+use rmcp::model::CallToolResult;
 use serde_json::json;
 
-use super::failure::ToolFailure;
 use super::server::structured;
 
-/// A job id no server gives out: its 404 says the key and project were accepted.
-const NO_SUCH_JOB: &str = "mintlify-agent-auth-check-no-such-job";
-
-/// Reads a job that cannot exist: 404 about the job means the key was accepted for the
-/// project; 401, 403 or a 404 about the project say what is wrong.
-pub async fn check(client: &Client) -> Result<rmcp::model::CallToolResult, ToolFailure> {
-    let (base_url, project) = (client.base_url(), client.project_id());
-    let (ok, message) = match client.v2().get_job(NO_SUCH_JOB).await {
-        Ok(_) => (true, "the key was accepted for the project".to_owned()),
-        Err(Error::NotFound(failure))
-            if !failure
-                .message
-                .as_deref()
-                .is_some_and(|m| m.to_ascii_lowercase().contains("project")) =>
-        {
-            (true, "the key was accepted for the project".to_owned())
-        }
-        Err(error @ (Error::NotFound(_) | Error::Unauthorized(_) | Error::Forbidden(_))) => {
-            let why = match &error {
-                Error::NotFound(_) => "the project was not found: check MINTLIFY_PROJECT_ID",
-                Error::Unauthorized(_) => {
-                    "the key was refused: check MINTLIFY_API_KEY (an admin key, mint_…)"
-                }
-                _ => {
-                    "the key may not read this project (a read-only key is enough to read; \
-                      an IP allowlist may exclude this machine)"
-                }
-            };
-            (false, format!("{why} ({error})"))
-        }
-        Err(error) => return Err(ToolFailure::api("auth_check", &error, false, None)),
+/// The check, as a result whatever the verdict: the tool worked, and its answer says whether
+/// the settings do (`ok`), and whether checking again later can change that (`retryable`).
+pub async fn check(client: &Client) -> CallToolResult {
+    let report = client.check_access().await;
+    let (verdict, retryable, advice) = match &report.access {
+        Access::Accepted { .. } => ("accepted", false, ""),
+        Access::UnknownProject(_) => (
+            "unknown_project",
+            false,
+            " Retrying will not help: ask the user to check MINTLIFY_PROJECT_ID and restart the \
+             server.",
+        ),
+        Access::Refused(_) => (
+            "refused",
+            false,
+            " Retrying will not help: ask the user to check MINTLIFY_API_KEY (an admin key) and \
+             restart the server.",
+        ),
+        Access::Unreachable(_) => (
+            "unreachable",
+            true,
+            " Retrying can help if the network or the server comes back; else ask the user to \
+             check MINTLIFY_BASE_URL and the network.",
+        ),
+        _ => ("inconclusive", true, " Retrying later can help."),
     };
+    let ok = report.access.is_accepted();
+    let message = format!("{report}.{advice}");
     let text = if ok {
-        format!("OK: {message} (project {project}, {base_url}).")
+        format!("OK: {message}")
     } else {
-        format!("Not OK: {message}. Ask the user to fix it and restart the server.")
+        format!("Not OK: {message}")
     };
-    Ok(structured(
-        json!({ "ok": ok, "base_url": base_url, "project_id": project, "message": message }),
+    structured(
+        json!({
+            "ok": ok,
+            "verdict": verdict,
+            "retryable": retryable,
+            "base_url": report.base_url,
+            "project_id": report.project_id,
+            "message": message,
+        }),
         &text,
-    ))
+    )
 }

@@ -204,7 +204,7 @@ impl Server {
     async fn auth_check(&self, arguments: &JsonObject) -> Result<CallToolResult, ToolFailure> {
         const TOOL: &str = "auth_check";
         Arguments::new(TOOL, arguments, &[])?;
-        super::auth::check(&self.shared.client).await
+        Ok(super::auth::check(&self.shared.client).await)
     }
 
     async fn list_sessions(&self, arguments: &JsonObject) -> Result<CallToolResult, ToolFailure> {

@@ -248,11 +248,13 @@ fn auth_schema() -> Value {
         "type": "object",
         "properties": {
             "ok": { "type": "boolean", "description": "Whether the key was accepted for the project." },
+            "verdict": { "type": "string", "enum": ["accepted", "unknown_project", "refused", "unreachable", "inconclusive"], "description": "What the answer means: the key accepted for the project; accepted, but no such project; refused (401/403); no answer; or an answer that proves nothing (5xx, 429, a redirect)." },
+            "retryable": { "type": "boolean", "description": "Whether checking again later can change the verdict (no answer, or no certain one)." },
             "base_url": { "type": "string", "description": "The API base URL the server talks to." },
             "project_id": { "type": "string", "description": "The project the key was checked against." },
             "message": { "type": "string", "description": "What was learnt, in words." },
         },
-        "required": ["ok", "base_url", "project_id", "message"],
+        "required": ["ok", "verdict", "retryable", "base_url", "project_id", "message"],
     })
 }
 
