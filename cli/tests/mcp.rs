@@ -581,7 +581,6 @@ async fn a_malformed_line_is_answered_and_the_server_lives_on() {
     send(r#"{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"get_job","arguments":{"id":["a"]}}}"#).await;
     let called = next().await;
     assert_eq!(called["result"]["isError"], true, "{called}");
-    drop(send);
     drop(stdin);
     let status = tokio::time::timeout(Duration::from_secs(10), child.wait())
         .await
@@ -780,6 +779,7 @@ async fn auth_check_says_what_is_wrong() {
     client.cancel().await.unwrap();
 }
 
+#[cfg(feature = "fake")]
 #[tokio::test(flavor = "multi_thread")]
 async fn fake_mode_serves_without_a_key() {
     let mut command = Command::new(env!("CARGO_BIN_EXE_mintlify-agent"));
