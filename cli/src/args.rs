@@ -89,6 +89,10 @@ pub enum Command {
     /// v1 agent sessions (deprecated by Mintlify): run with a live stream, read, list.
     #[command(subcommand)]
     Session(SessionCommand),
+    /// Serve the Model Context Protocol (stdio, or Streamable HTTP with --http), so that AI
+    /// coding agents can hand documentation work to Mintlify's agent.
+    #[cfg(feature = "mcp")]
+    Mcp(crate::mcp::McpArgs),
     /// Print a shell completion script, e.g. `mintlify-agent completions bash > ~/.local/share/bash-completion/completions/mintlify-agent`.
     Completions {
         /// The shell.
@@ -113,11 +117,15 @@ impl Command {
                 SessionCommand::List { .. } => "list",
             },
             Command::Completions { .. } => "",
+            #[cfg(feature = "mcp")]
+            Command::Mcp(_) => "",
         };
         match self {
             Command::Job(_) => format!("job {sub}"),
             Command::Session(_) => format!("session {sub}"),
             Command::Completions { .. } => "completions".to_owned(),
+            #[cfg(feature = "mcp")]
+            Command::Mcp(_) => "mcp".to_owned(),
         }
     }
 }

@@ -47,6 +47,11 @@ pub async fn prompt(
             })?
         }
     };
+    checked_prompt(text, name)
+}
+
+/// A prompt given as text (not read from anywhere), checked as [`prompt`] checks it.
+pub fn checked_prompt(text: String, name: &str) -> Result<String, Failure> {
     if text.trim().is_empty() {
         return Err(Failure::Usage(format!(
             "{name} is empty: say what the agent should do"

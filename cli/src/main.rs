@@ -7,6 +7,8 @@ mod diagnose;
 mod github;
 mod input;
 mod logging;
+#[cfg(feature = "mcp")]
+mod mcp;
 mod outcome;
 mod output;
 mod progress;
@@ -24,6 +26,9 @@ use crate::commands::Context;
 use crate::outcome::Failure;
 use crate::output::Printer;
 use crate::progress::{Progress, Tracker};
+
+/// Creations and messages per rolling hour, as Mintlify counts them per project.
+const HOURLY_BUDGET: usize = 100;
 
 /// Environment variables clap reads for flags; a value that is not UTF-8 is named here rather
 /// than in clap's words about arguments.
@@ -86,6 +91,10 @@ async fn run(cli: Cli, progress: Tracker) -> Result<(), Failure> {
     if let Some(warning) = warning {
         sink::err_line(&warning);
     }
+    #[cfg(feature = "mcp")]
+    if let Command::Mcp(args) = &cli.command {
+        mcp::check(args, cli.global.api_key_stdin)?;
+    }
     let mut printer = Printer::new(cli.global.json);
     // A spinner would draw over the log lines.
     printer.decorate &= !logging;
@@ -102,6 +111,8 @@ async fn run(cli: Cli, progress: Tracker) -> Result<(), Failure> {
         Command::Job(command) => commands::job(&context, command).await,
         Command::Session(command) => commands::session(&context, command).await,
         Command::Completions { shell } => completions::print(shell),
+        #[cfg(feature = "mcp")]
+        Command::Mcp(args) => mcp::serve(context.client, context.wait, args).await,
     }
 }
 
@@ -146,7 +157,11 @@ async fn connect(
         Failure::Usage("no project: set MINTLIFY_PROJECT_ID or --project".to_owned())
     })?;
     let project = input::id(project, "the project id (--project or MINTLIFY_PROJECT_ID)")?;
-    let mut builder = Client::builder().api_key(key).project_id(project);
+    let mut builder = Client::builder()
+        .api_key(key)
+        .project_id(project)
+        // Mintlify's own limit, counted before sending: only a long-running `mcp` can reach it.
+        .client_side_budget(HOURLY_BUDGET);
     if let Some(base_url) = &global.base_url {
         builder = builder.base_url(base_url);
     }
@@ -195,6 +210,7 @@ async fn fake() -> Result<(Client, Option<FakeServer>, WaitOptions), Failure> {
         .api_key(server.api_key())
         .project_id(server.project_id())
         .base_url(server.base_url())
+        .client_side_budget(HOURLY_BUDGET)
         .build()?;
     let wait = WaitOptions::default()
         .first_delay(Duration::from_millis(250))

@@ -146,7 +146,7 @@ fn may_go_on(progress: &Progress, error: &Error) -> bool {
 /// Whether the server may have acted on a request that ended in `error`: it failed in the
 /// middle (500, 502, 504, no answer in time) or answered success in a way that could not be
 /// read. Those are never sent again, so the job may exist without the client knowing.
-fn may_have_acted(error: &Error) -> bool {
+pub(crate) fn may_have_acted(error: &Error) -> bool {
     match error {
         Error::Server(_) => matches!(error.status(), Some(500 | 502 | 504)),
         Error::Timeout { .. }
@@ -175,7 +175,7 @@ fn exit_code(error: &Error) -> u8 {
 }
 
 /// The error's kind, as `--json` names it.
-fn kind(error: &Error) -> &'static str {
+pub(crate) fn kind(error: &Error) -> &'static str {
     match error {
         Error::BadRequest(_) => "bad_request",
         Error::Unauthorized(_) => "unauthorized",

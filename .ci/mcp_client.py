@@ -1,0 +1,123 @@
+"""`mintlify-agent --fake mcp` driven by a client that is not ours: the official Python `mcp`
+package (pinned in .ci/run), over stdio and Streamable HTTP.
+
+The package checks every structured result against the tool's output schema, so this also
+holds our schemas to what the tools return.
+
+Usage: python .ci/mcp_client.py PATH/TO/mintlify-agent
+"""
+
+import asyncio
+import re
+import subprocess
+import sys
+
+from mcp import ClientSession, StdioServerParameters
+from mcp.client.stdio import stdio_client
+from mcp.client.streamable_http import streamable_http_client
+
+TOOLS = [
+    "create_job",
+    "get_job",
+    "send_message",
+    "wait_for_job",
+    "auth_check",
+    "list_sessions",
+    "get_session",
+]
+
+
+def check(condition, what):
+    if not condition:
+        raise SystemExit(f"FAIL: {what}")
+
+
+async def exercise(session: ClientSession, full: bool) -> None:
+    init = await session.initialize()
+    check(init.protocol_version == "2025-11-25", f"protocol {init.protocol_version}")
+    tools = (await session.list_tools()).tools
+    check([t.name for t in tools] == TOOLS, f"tools {[t.name for t in tools]}")
+    check(all(t.output_schema for t in tools), "every tool has an output schema")
+
+    created = await session.call_tool("create_job", {"prompt": "Add a quickstart"})
+    check(not created.is_error, f"create_job: {created.content}")
+    job_id = created.structured_content["id"]
+
+    progress = []
+
+    async def on_progress(value, total, message):
+        progress.append((value, total, message))
+
+    waited = await session.call_tool(
+        "wait_for_job",
+        {"id": job_id, "timeout_seconds": 60},
+        progress_callback=on_progress,
+    )
+    check(not waited.is_error, f"wait_for_job: {waited.content}")
+    check(waited.structured_content["outcome"] == "completed", f"outcome {waited.structured_content}")
+    check(waited.structured_content["job"]["prLink"].startswith("https://"), "a pull request")
+    check(progress and progress[-1][2] == f"job {job_id}: completed", f"progress {progress}")
+    check(all(a[0] < b[0] for a, b in zip(progress, progress[1:])), "progress grows")
+    if not full:
+        return
+
+    for name, arguments in [
+        ("get_job", {"id": job_id}),
+        ("send_message", {"id": job_id, "prompt": "Also add error handling"}),
+        ("auth_check", {}),
+        ("list_sessions", {"limit": 3}),
+    ]:
+        result = await session.call_tool(name, arguments)
+        check(not result.is_error, f"{name}: {result.content}")
+    check(
+        (await session.call_tool("auth_check", {})).structured_content["ok"] is True,
+        "auth_check ok",
+    )
+
+    for name, arguments, words in [
+        ("create_job", {"prompt": "   "}, "`prompt` is empty"),
+        ("get_job", {"id": ".."}, "cannot be empty"),
+        ("get_job", {"id": "no_such_job"}, "Retrying will not help"),
+        ("get_session", {"id": 7}, "must be a string"),
+        ("wait_for_job", {"id": job_id, "timeout_seconds": "soon"}, "number of seconds"),
+    ]:
+        result = await session.call_tool(name, arguments)
+        text = " ".join(c.text for c in result.content)
+        check(result.is_error and words in text, f"{name} {arguments}: {text}")
+
+
+async def over_stdio(binary: str) -> None:
+    params = StdioServerParameters(command=binary, args=["--fake", "mcp"])
+    async with stdio_client(params) as (read, write):
+        async with ClientSession(read, write) as session:
+            await exercise(session, full=True)
+
+
+async def over_http(binary: str) -> None:
+    server = subprocess.Popen(
+        [binary, "--fake", "mcp", "--http", "127.0.0.1:0"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = server.stderr.readline()
+        url = re.search(r"http://\S+/mcp", line)
+        check(url, f"no URL in {line!r}")
+        async with streamable_http_client(url.group(0)) as (read, write):
+            async with ClientSession(read, write) as session:
+                await exercise(session, full=False)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+async def main() -> None:
+    binary = sys.argv[1]
+    await over_stdio(binary)
+    await over_http(binary)
+    print("mcp: the official Python client drove every tool over stdio and HTTP")
+
+
+asyncio.run(main())
