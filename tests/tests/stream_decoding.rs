@@ -594,6 +594,17 @@ fn edge_cases_decode_as_the_ai_sdk_reads_them() {
                         && e.contains("ended inside the event")),
                     "{what}: {errors:?}"
                 );
+            } else {
+                // Where the SDK's reader failed, the run and its transcript end too.
+                let (events, errors) = decode_all(body, false, byte_by_byte);
+                let mut transcript = Transcript::new();
+                events.iter().for_each(|e| transcript.apply(e));
+                assert_eq!(
+                    transcript.to_ui_message(),
+                    case["message"],
+                    "{what}: message"
+                );
+                assert_processing_error(processing[0], &errors, &transcript, &what);
             }
             let (events, errors) = decode_all(body, true, byte_by_byte);
             assert!(
@@ -631,6 +642,17 @@ fn edge_cases_decode_as_the_ai_sdk_reads_them() {
                         "{what}: {ours_error}"
                     );
                 }
+                // A failure only the message sees (metadata that does not merge).
+                (Some(theirs), None, None) => {
+                    let mut transcript = Transcript::new();
+                    events.iter().for_each(|e| transcript.apply(e));
+                    assert_eq!(
+                        transcript.to_ui_message(),
+                        case["message"],
+                        "{what}: message"
+                    );
+                    assert_processing_error(theirs, &[], &transcript, &what);
+                }
                 (None, None, error) => {
                     assert_eq!(ours, *sdk_chunks, "{what}: chunks");
                     if let Some(error) = error {
@@ -644,6 +666,29 @@ fn edge_cases_decode_as_the_ai_sdk_reads_them() {
                 other => panic!("{what}: {other:?}"),
             }
         }
+    }
+}
+
+/// The SDK reader's processing error `theirs` is ours: a missing part (a decoding error naming
+/// its id) or metadata that does not merge (the transcript's failure).
+fn assert_processing_error(theirs: &Value, errors: &[String], transcript: &Transcript, what: &str) {
+    let theirs = theirs.as_str().unwrap();
+    if theirs.starts_with("Cannot use 'in' operator") {
+        assert!(
+            transcript
+                .failure
+                .as_deref()
+                .is_some_and(|f| f.starts_with("metadata")),
+            "{what}: {:?}",
+            transcript.failure
+        );
+        assert!(errors.is_empty(), "{what}: {errors:?}");
+    } else {
+        let id = theirs.split('"').nth(1).unwrap();
+        assert!(
+            errors.len() == 1 && errors[0].contains("for missing part") && errors[0].contains(id),
+            "{what}: {errors:?}"
+        );
     }
 }
 

@@ -29,10 +29,14 @@
 //!   after a UTF-8 byte order mark (the first line, cut there): until then they are held.
 //! - A UI message stream event cut off by the end of the body (no blank line after it) is
 //!   dropped with [`StreamError::Unterminated`], as the AI SDK's parser drops it.
-//! - UI message stream chunks for parts never started (or ended) give
-//!   [`StreamError::MissingPart`] instead of their event, as the AI SDK rejects them; the ids
-//!   of parts and tool calls are remembered up to [`MAX_REMEMBERED_IDS`](open_parts::MAX_REMEMBERED_IDS) of each kind (beyond
-//!   that, chunks are no longer checked). In [`Decoder::strict`] mode the first error ends the
+//! - A UI message stream chunk the AI SDK's message reader fails on (`UIMessageStreamError`: a
+//!   part never started or ended, a tool call whose part a `reset-step` or a new message
+//!   removed, an approval nobody asked for) gives [`StreamError::MissingPart`] instead of its
+//!   event and ends the stream, as it ends the reader's, even when not strict
+//!   ([`Decoder::continue_after_missing_part`] goes on instead: a difference from the SDK).
+//!   The ids are remembered up to
+//!   [`MAX_REMEMBERED_IDS`](open_parts::MAX_REMEMBERED_IDS) of each kind (beyond that, chunks
+//!   are no longer checked). In [`Decoder::strict`] mode the first error of any kind ends the
 //!   stream, as `useChat` stops at the first invalid chunk.
 //! - A leading UTF-8 byte order mark (`EF BB BF`) is dropped, as the AI SDK's decoders do;
 //!   offsets in errors still count it.
@@ -120,6 +124,8 @@ pub struct Decoder {
     /// Stop at the first error; `stopped`: it came.
     strict: bool,
     stopped: bool,
+    /// Go on past a missing part.
+    continue_after_missing_part: bool,
     /// Bytes searched for line ends, to prove the search linear.
     #[cfg(test)]
     scanned: u64,
@@ -152,6 +158,7 @@ impl Default for Decoder {
             open: OpenParts::default(),
             strict: false,
             stopped: false,
+            continue_after_missing_part: false,
             #[cfg(test)]
             scanned: 0,
         }
@@ -199,10 +206,32 @@ impl Decoder {
     /// Strict mode: the first error ends the stream (no event after it), as the AI SDK's
     /// `useChat` stops at the first invalid chunk; a chunk that would be [`AgentEvent::Unknown`]
     /// is then [`StreamError::InvalidChunk`]. By default errors are reported and decoding goes
-    /// on.
+    /// on, but for [`StreamError::MissingPart`], where the AI SDK's reader ends too.
     #[must_use]
     pub fn strict(mut self, strict: bool) -> Self {
         self.strict = strict;
+        self
+    }
+
+    /// Goes on past a [`StreamError::MissingPart`] (the chunk is dropped) instead of ending the
+    /// stream there as the AI SDK's message reader does. A difference from the SDK: what
+    /// follows may build a message the SDK never shows. Strict mode still stops.
+    ///
+    /// ```
+    /// use mintlify_agent::stream::{AgentEvent, Decoder, StreamError};
+    /// let body = b"data: {\"type\":\"text-end\",\"id\":\"x\"}\n\ndata: {\"type\":\"start-step\"}\n\n";
+    /// let mut decoder = Decoder::new();
+    /// decoder.push(body);
+    /// assert!(matches!(decoder.next_event(), Some(Err(StreamError::MissingPart { .. }))));
+    /// assert!(decoder.next_event().is_none(), "the SDK's reader ends there");
+    /// let mut decoder = Decoder::new().continue_after_missing_part(true);
+    /// decoder.push(body);
+    /// assert!(matches!(decoder.next_event(), Some(Err(StreamError::MissingPart { .. }))));
+    /// assert!(matches!(decoder.next_event(), Some(Ok(AgentEvent::StartStep))));
+    /// ```
+    #[must_use]
+    pub fn continue_after_missing_part(mut self, go_on: bool) -> Self {
+        self.continue_after_missing_part = go_on;
         self
     }
 
@@ -283,7 +312,14 @@ impl Decoder {
             let raw = std::mem::take(raw);
             event = Some(Err(StreamError::InvalidChunk { offset, line, raw }));
         }
-        if self.strict && matches!(event, Some(Err(_))) {
+        let ends = match &event {
+            Some(Err(StreamError::MissingPart { .. })) => {
+                self.strict || !self.continue_after_missing_part
+            }
+            Some(Err(_)) => self.strict,
+            _ => false,
+        };
+        if ends {
             self.stopped = true;
             self.buffer = Vec::new();
             self.start = 0;

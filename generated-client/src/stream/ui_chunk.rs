@@ -15,7 +15,7 @@ use super::event::{AgentEvent, ApprovalRequest, InputEncoding, ToolMeta};
 use super::raw_json::RawJson;
 use super::schema::{
     Fields, Key, any_value, object, optional, optional_string, owned, parse_json, present,
-    provider_metadata, required_string, string,
+    prototype_poisoned, provider_metadata, records_pass, required_string, string,
 };
 
 /// A UI message stream chunk, read in one pass; every field any chunk type has. The fields of
@@ -145,6 +145,18 @@ const FINISH_REASONS: [&str; 7] = [
 ];
 /// Reads one UI message stream chunk. `Err` only for JSON that does not parse.
 pub(super) fn from_ui_chunk(json: &[u8]) -> Result<AgentEvent, serde_json::Error> {
+    let unknown = || AgentEvent::Unknown {
+        raw: String::from_utf8_lossy(json).into_owned(),
+    };
+    let event = chunk_event(json)?;
+    if !matches!(event, AgentEvent::Unknown { .. }) && prototype_poisoned(json) {
+        return Ok(unknown());
+    }
+    Ok(event)
+}
+
+/// [`from_ui_chunk`] but for the SDK's prototype check.
+fn chunk_event(json: &[u8]) -> Result<AgentEvent, serde_json::Error> {
     let unknown = || AgentEvent::Unknown {
         raw: String::from_utf8_lossy(json).into_owned(),
     };
@@ -424,7 +436,12 @@ fn steering_parts(raw: &RawValue) -> Option<RawJson> {
                 required_string(part.media_type)?;
                 required_string(part.url)?;
                 optional_string(part.filename)?;
-                optional::<std::collections::HashMap<Key<'_>, Key<'_>>>(part.provider_reference)?;
+                let reference = optional::<std::collections::HashMap<Key<'_>, Key<'_>>>(
+                    part.provider_reference,
+                )?;
+                if reference.is_some_and(|r| r.contains_key(&Key("constructor".into()))) {
+                    return None;
+                }
             }
             _ => return None,
         }
@@ -515,6 +532,26 @@ fn citations(raw: &RawValue) -> Option<RawJson> {
         T::deserialize(deserializer).map(Some)
     }
     let citations: Vec<Citation> = serde_json::from_str(raw.get()).ok()?;
+    let metadata_passes = |metadata: &Option<_>| {
+        metadata.as_ref().is_none_or(
+            |m: &std::collections::BTreeMap<String, serde_json::Map<String, Value>>| {
+                !m.contains_key("constructor")
+                    && m.values()
+                        .all(|inner| records_pass(&Value::Object(inner.clone())))
+            },
+        )
+    };
+    let passes = citations.iter().all(|c| match &c.source {
+        CitationSource::Url {
+            provider_metadata, ..
+        }
+        | CitationSource::Document {
+            provider_metadata, ..
+        } => metadata_passes(provider_metadata),
+    });
+    if !passes {
+        return None;
+    }
     serde_json::value::to_raw_value(&citations)
         .ok()
         .map(RawJson)

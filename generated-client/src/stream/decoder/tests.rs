@@ -364,6 +364,8 @@ fn sniffing_reads_the_same_bytes_whatever_the_split() {
     }
 }
 
+/// A chunk the SDK's reader would fail on ends the stream by default; with
+/// `continue_after_missing_part` (the old lenient behaviour, asked for) it goes on.
 #[test]
 fn chunks_for_parts_never_started_are_errors_and_strict_mode_stops() {
     let body = b"data: {\"type\":\"text-delta\",\"id\":\"x\",\"delta\":\"a\"}\n\n\
@@ -376,7 +378,25 @@ data: {\"type\":\"tool-input-delta\",\"toolCallId\":\"c\",\"inputTextDelta\":\"{
 data: {\"type\":\"tool-output-available\",\"toolCallId\":\"c\",\"output\":1}\n\n\
 data: {\"type\":\"tool-input-start\",\"toolCallId\":\"c\",\"toolName\":\"t\"}\n\n\
 data: {\"type\":\"tool-input-delta\",\"toolCallId\":\"c\",\"inputTextDelta\":\"{\"}\n\n";
-    let events = decode(None, &[body]);
+    // By default the stream ends at the first, as the AI SDK's message reader does.
+    let mut decoder = Decoder::new();
+    decoder.push(body);
+    decoder.finish();
+    assert!(matches!(
+        decoder.next_event(),
+        Some(Err(StreamError::MissingPart {
+            chunk_type: "text-delta",
+            ..
+        }))
+    ));
+    assert!(decoder.next_event().is_none());
+    // Asked to go on (a difference from the SDK), every one is reported.
+    let mut decoder = Decoder::new().continue_after_missing_part(true);
+    decoder.push(body);
+    decoder.finish();
+    let events: Vec<Result<AgentEvent, String>> = std::iter::from_fn(|| decoder.next_event())
+        .map(|e| e.map_err(|e| e.to_string()))
+        .collect();
     let missing: Vec<&str> = events
         .iter()
         .filter_map(|e| e.as_ref().err())
