@@ -206,8 +206,10 @@ pub(super) fn parse_json<'a, T: Deserialize<'a>>(json: &'a [u8]) -> Result<T, se
 /// `prototype` key, at any depth. Only text that may spell one of them (`proto`, or a `\u00`
 /// escape, with which a key can spell anything) is parsed to look.
 pub(super) fn prototype_poisoned(json: &[u8]) -> bool {
-    if memchr::memmem::find(json, b"proto").is_none()
-        && memchr::memmem::find(json, b"\\u00").is_none()
+    // Built once: building a finder costs more than a search through a short chunk.
+    static PROTO: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"proto"));
+    if PROTO.find(json).is_none() && memchr::memchr(b'\\', json).is_none_or(|_| !has_u_escape(json))
     {
         return false;
     }
@@ -224,6 +226,9 @@ pub(super) fn prototype_poisoned(json: &[u8]) -> bool {
             serde_json::Value::Array(items) => items.iter().any(poisoned),
             _ => false,
         }
+    }
+    fn has_u_escape(json: &[u8]) -> bool {
+        memchr::memmem::find(json, b"\\u00").is_some()
     }
     // Deeper than serde_json parses: not looked at.
     parse_json::<serde_json::Value>(json).is_ok_and(|value| poisoned(&value))
