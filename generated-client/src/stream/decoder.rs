@@ -51,7 +51,7 @@ use super::event::AgentEvent;
 use super::position::Position;
 use super::protocol::Protocol;
 use super::ui_chunk::from_ui_chunk;
-use open_parts::OpenParts;
+use open_parts::{OpenParts, V4Calls};
 
 /// How many bytes to look at, when no line has ended yet, before deciding the protocol.
 const SNIFF_LIMIT: usize = 512;
@@ -119,8 +119,9 @@ pub struct Decoder {
     queue: VecDeque<(Position, Result<AgentEvent, StreamError>)>,
     /// Where the item [`Decoder::next_event`] returned last came from.
     position: Position,
-    /// Open parts and known tool calls (UI message stream).
+    /// Open parts and known tool calls (UI message stream; the data stream's tool calls).
     open: OpenParts,
+    v4_calls: V4Calls,
     /// Stop at the first error; `stopped`: it came.
     strict: bool,
     stopped: bool,
@@ -156,6 +157,7 @@ impl Default for Decoder {
             queue: VecDeque::new(),
             position: Position { offset: 0, line: 0 },
             open: OpenParts::default(),
+            v4_calls: V4Calls::default(),
             strict: false,
             stopped: false,
             continue_after_missing_part: false,
@@ -639,6 +641,7 @@ impl Decoder {
         }
         let code = bytes[0];
         // The whole line is kept only for parts this client does not know.
+        let queued = self.queue.len();
         let mut events = Events(&mut self.queue, self.position);
         if let Err(source) = from_data_stream_part(
             code,
@@ -652,6 +655,26 @@ impl Decoder {
                 line,
                 source,
             }));
+        }
+        // A tool part AI SDK 4's chat client throws at is a missing part here.
+        let mut missing = None;
+        for (at, (_, event)) in self.queue.iter().enumerate().skip(queued) {
+            if let Ok(event) = event
+                && let Some((chunk_type, id)) = self.v4_calls.check(event)
+            {
+                missing = Some((at, chunk_type, id.to_owned()));
+                break;
+            }
+        }
+        if let Some((at, chunk_type, id)) = missing {
+            self.queue.truncate(at);
+            let error = StreamError::MissingPart {
+                chunk_type,
+                id,
+                offset,
+                line,
+            };
+            self.queue.push_back((self.position, Err(error)));
         }
         let (_, event) = self.queue.pop_front()?;
         Some(event)

@@ -26,6 +26,41 @@ pub(super) struct OpenParts {
     approvals: Vec<(String, String, bool)>,
 }
 
+/// What AI SDK 4's chat client has of the data stream's tool calls: a `c` delta needs its `b`
+/// start, an `a` result a call (`b` or `9`), or it throws.
+#[derive(Debug, Default)]
+pub(super) struct V4Calls {
+    partial: Vec<String>,
+    calls: Vec<String>,
+}
+
+impl V4Calls {
+    /// As [`OpenParts::check`], for a data stream part's event.
+    pub(super) fn check<'e>(&mut self, event: &'e AgentEvent) -> Option<(&'static str, &'e str)> {
+        match event {
+            AgentEvent::ToolInputStart { tool_call_id, .. } => {
+                open(&mut self.partial, tool_call_id);
+                open(&mut self.calls, tool_call_id);
+            }
+            AgentEvent::ToolInputAvailable { tool_call_id, .. } => {
+                open(&mut self.calls, tool_call_id)
+            }
+            AgentEvent::ToolInputDelta { tool_call_id, .. }
+                if !known(&self.partial, tool_call_id) =>
+            {
+                return Some(("tool_call_delta", tool_call_id));
+            }
+            AgentEvent::ToolOutputAvailable { tool_call_id, .. }
+                if !known(&self.calls, tool_call_id) =>
+            {
+                return Some(("tool_result", tool_call_id));
+            }
+            _ => {}
+        }
+        None
+    }
+}
+
 impl OpenParts {
     /// Takes note of what `event` opens or closes; for a chunk the reader would fail on, its
     /// chunk type and id instead (nothing is noted then).

@@ -262,15 +262,16 @@ fn a_line_longer_than_the_limit_is_an_error_and_skipped() {
     let (events, _) = decode_with(Decoder::new().max_event_bytes(256), bodies[0].as_bytes(), 1);
     assert!(events[0].contains("offset: 15, line: 2"), "{events:?}");
 
-    // The data stream: the line alone goes.
+    // The data stream: the line alone goes (after the message start the first part implies).
     let body = format!("0:\"a\"\n0:\"{long}\"\n0:\"b\"\n");
     let (events, _) = decode_with(Decoder::new().max_event_bytes(256), body.as_bytes(), 3);
-    assert_eq!(events.len(), 3, "{events:?}");
+    assert_eq!(events.len(), 4, "{events:?}");
+    assert!(events[0].contains("Start"), "{events:?}");
     assert!(
-        events[1].contains("LineTooLong { offset: 6, line: 2"),
+        events[2].contains("LineTooLong { offset: 6, line: 2"),
         "{events:?}"
     );
-    assert!(events[2].contains("\"b\""), "{events:?}");
+    assert!(events[3].contains("\"b\""), "{events:?}");
 }
 
 #[test]
