@@ -489,6 +489,74 @@ proptest! {
         prop_assert_eq!(decode_any(decoder(), &body, &cut_points(&cuts, body.len()), finish), whole);
     }
 
+    /// The frequent chunks are read by a shortcut when `type` comes first, as servers write
+    /// it, and by the full reader otherwise: either way the same event (or the same refusal),
+    /// whatever fields of whatever type they carry.
+    #[test]
+    fn where_type_is_written_does_not_change_the_event(
+        kind in prop_oneof![
+            Just("text-delta"), Just("reasoning-delta"), Just("text-start"), Just("text-end"),
+            Just("reasoning-start"), Just("reasoning-end"), Just("tool-input-delta"),
+            Just("tool-input-start"), Just("tool-input-available"), Just("tool-output-available"),
+            Just("start-step"), Just("finish-step"), Just("reset-step"),
+        ],
+        // Each field of the frequent chunks, present or not, of the right type mostly; now and
+        // then a field of another chunk type.
+        fields in prop::collection::vec(prop::option::weighted(0.5, prop_oneof![
+            3 => Just(json!("a")),
+            1 => Just(json!({ "acme": { "k": 1 } })),
+            1 => Just(json!({ "acme": { "constructor": 1 } })),
+            1 => Just(json!({ "constructor": { "prototype": 1 } })),
+            1 => json_value(),
+        ]), 8),
+        foreign in prop::option::weighted(0.1, prop_oneof![Just("title"), Just("dynamic"), Just("citations")]),
+    ) {
+        // The fields of the kind's own family, and a foreign one now and then.
+        let names: &[&str] = if kind.starts_with("tool") {
+            &["toolCallId", "toolName", "inputTextDelta", "input", "output", "providerMetadata", "id", "delta"]
+        } else {
+            &["id", "delta", "providerMetadata", "toolCallId", "input", "output", "toolName", "inputTextDelta"]
+        };
+        // Mostly the first three (or five): a chunk with other fields takes the full reader.
+        let keep = if kind.starts_with("tool") { 6 } else { 3 };
+        let mut fields: Vec<(&str, Value)> = names
+            .iter()
+            .zip(fields)
+            .enumerate()
+            .filter(|(i, _)| *i < keep || foreign.is_some())
+            .filter_map(|(_, (name, value))| value.map(|v| (*name, v)))
+            .collect();
+        if let Some(foreign) = foreign {
+            fields.push((foreign, json!(true)));
+        }
+        let mut rest = serde_json::Map::new();
+        for (field, value) in fields {
+            rest.insert(field.into(), value);
+        }
+        let rest = Value::Object(rest).to_string();
+        let inner = &rest[1..rest.len() - 1];
+        let sep = if inner.is_empty() { "" } else { "," };
+        let first = format!("{{\"type\":\"{kind}\"{sep}{inner}}}");
+        let last = format!("{{{inner}{sep}\"type\":\"{kind}\"}}");
+        let decode_one = |json: &str| {
+            let mut decoder = Decoder::with_protocol(Protocol::UiMessageStream)
+                .continue_after_missing_part(true);
+            // Parts opened first, so that no chunk is refused for a missing part.
+            decoder.push(b"data: {\"type\":\"text-start\",\"id\":\"a\"}\n\ndata: {\"type\":\"reasoning-start\",\"id\":\"a\"}\n\ndata: {\"type\":\"tool-input-start\",\"toolCallId\":\"a\",\"toolName\":\"t\"}\n\n");
+            decoder.push(format!("data: {json}\n\n").as_bytes());
+            decoder.finish();
+            let events: Vec<String> = std::iter::from_fn(|| decoder.next_event())
+                .skip(3)
+                .map(|e| match e {
+                    Ok(AgentEvent::Unknown { .. }) => "refused".to_owned(),
+                    other => format!("{other:?}"),
+                })
+                .collect();
+            events
+        };
+        prop_assert_eq!(decode_one(&first), decode_one(&last), "{} / {}", first, last);
+    }
+
     /// The data stream with parts of every code and values of any type.
     #[test]
     fn random_data_stream_parts_never_panic(
