@@ -228,7 +228,7 @@ fn report() {
             || baseline(protocol, &body),
         );
         println!(
-            "{name}: Decoder {ours:.0} MB/s, baseline {base:.0} MB/s, ratio {ratio:.2} (median of 21 paired rounds; goal >= 0.5)"
+            "{name}: Decoder {ours:.0} MB/s, baseline {base:.0} MB/s, ratio {ratio:.2} (median of 21 paired rounds; goal >= 0.55)"
         );
     }
 

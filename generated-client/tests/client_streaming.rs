@@ -14,7 +14,7 @@ use mintlify_agent::{Error, WaitOptions};
 use mintlify_agent_testkit::{
     Fault, FaultKind, Operation, TestServer, stream::Protocol as ServerProtocol,
 };
-use support::client_for;
+use support::{client_builder, client_for, count};
 
 fn request(task: &str) -> mintlify_agent::v1::types::builder::CreateJobRequest {
     CreateJobRequest::builder().messages(vec![Message {
@@ -233,5 +233,30 @@ async fn a_broken_stream_keeps_what_arrived_and_the_outcome_can_be_waited_for() 
             .pull_request_link
             .unwrap()
             .starts_with("https://github.com/testkit/")
+    );
+}
+
+/// A v1 run is a creation like a v2 job: not sent again after a reply that may follow a server
+/// that acted (a 500), and counted by the client-side budget.
+#[tokio::test]
+async fn a_run_is_a_creation_not_resent_and_counted_by_the_budget() {
+    let server = TestServer::start().await.unwrap();
+    server.inject(Fault::status(500).on(Operation::V1CreateJob).times(1));
+    let client = client_builder(&server)
+        .client_side_budget(1)
+        .build()
+        .unwrap();
+    let error = client.v1().run("x").await.unwrap_err();
+    assert!(matches!(error, Error::Server(_)), "{error:?}");
+    assert_eq!(count(&server, Operation::V1CreateJob), 1, "sent once");
+    let error = client.v1().run("x").await.unwrap_err();
+    assert!(
+        matches!(error, Error::RateLimited { failure: ref f, .. } if f.status.is_none()),
+        "the budget's one creation is spent: {error:?}"
+    );
+    assert_eq!(
+        count(&server, Operation::V1CreateJob),
+        1,
+        "nothing more sent"
     );
 }

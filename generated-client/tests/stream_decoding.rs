@@ -489,6 +489,74 @@ proptest! {
         prop_assert_eq!(decode_any(decoder(), &body, &cut_points(&cuts, body.len()), finish), whole);
     }
 
+    /// The frequent chunks are read by a shortcut when `type` comes first, as servers write
+    /// it, and by the full reader otherwise: either way the same event (or the same refusal),
+    /// whatever fields of whatever type they carry.
+    #[test]
+    fn where_type_is_written_does_not_change_the_event(
+        kind in prop_oneof![
+            Just("text-delta"), Just("reasoning-delta"), Just("text-start"), Just("text-end"),
+            Just("reasoning-start"), Just("reasoning-end"), Just("tool-input-delta"),
+            Just("tool-input-start"), Just("tool-input-available"), Just("tool-output-available"),
+            Just("start-step"), Just("finish-step"), Just("reset-step"),
+        ],
+        // Each field of the frequent chunks, present or not, of the right type mostly; now and
+        // then a field of another chunk type.
+        fields in prop::collection::vec(prop::option::weighted(0.5, prop_oneof![
+            3 => Just(json!("a")),
+            1 => Just(json!({ "acme": { "k": 1 } })),
+            1 => Just(json!({ "acme": { "constructor": 1 } })),
+            1 => Just(json!({ "constructor": { "prototype": 1 } })),
+            1 => json_value(),
+        ]), 8),
+        foreign in prop::option::weighted(0.1, prop_oneof![Just("title"), Just("dynamic"), Just("citations")]),
+    ) {
+        // The fields of the kind's own family, and a foreign one now and then.
+        let names: &[&str] = if kind.starts_with("tool") {
+            &["toolCallId", "toolName", "inputTextDelta", "input", "output", "providerMetadata", "id", "delta"]
+        } else {
+            &["id", "delta", "providerMetadata", "toolCallId", "input", "output", "toolName", "inputTextDelta"]
+        };
+        // Mostly the first three (or five): a chunk with other fields takes the full reader.
+        let keep = if kind.starts_with("tool") { 6 } else { 3 };
+        let mut fields: Vec<(&str, Value)> = names
+            .iter()
+            .zip(fields)
+            .enumerate()
+            .filter(|(i, _)| *i < keep || foreign.is_some())
+            .filter_map(|(_, (name, value))| value.map(|v| (*name, v)))
+            .collect();
+        if let Some(foreign) = foreign {
+            fields.push((foreign, json!(true)));
+        }
+        let mut rest = serde_json::Map::new();
+        for (field, value) in fields {
+            rest.insert(field.into(), value);
+        }
+        let rest = Value::Object(rest).to_string();
+        let inner = &rest[1..rest.len() - 1];
+        let sep = if inner.is_empty() { "" } else { "," };
+        let first = format!("{{\"type\":\"{kind}\"{sep}{inner}}}");
+        let last = format!("{{{inner}{sep}\"type\":\"{kind}\"}}");
+        let decode_one = |json: &str| {
+            let mut decoder = Decoder::with_protocol(Protocol::UiMessageStream)
+                .continue_after_missing_part(true);
+            // Parts opened first, so that no chunk is refused for a missing part.
+            decoder.push(b"data: {\"type\":\"text-start\",\"id\":\"a\"}\n\ndata: {\"type\":\"reasoning-start\",\"id\":\"a\"}\n\ndata: {\"type\":\"tool-input-start\",\"toolCallId\":\"a\",\"toolName\":\"t\"}\n\n");
+            decoder.push(format!("data: {json}\n\n").as_bytes());
+            decoder.finish();
+            let events: Vec<String> = std::iter::from_fn(|| decoder.next_event())
+                .skip(3)
+                .map(|e| match e {
+                    Ok(AgentEvent::Unknown { .. }) => "refused".to_owned(),
+                    other => format!("{other:?}"),
+                })
+                .collect();
+            events
+        };
+        prop_assert_eq!(decode_one(&first), decode_one(&last), "{} / {}", first, last);
+    }
+
     /// The data stream with parts of every code and values of any type.
     #[test]
     fn random_data_stream_parts_never_panic(
@@ -594,6 +662,17 @@ fn edge_cases_decode_as_the_ai_sdk_reads_them() {
                         && e.contains("ended inside the event")),
                     "{what}: {errors:?}"
                 );
+            } else {
+                // Where the SDK's reader failed, the run and its transcript end too.
+                let (events, errors) = decode_all(body, false, byte_by_byte);
+                let mut transcript = Transcript::new();
+                events.iter().for_each(|e| transcript.apply(e));
+                assert_eq!(
+                    transcript.to_ui_message(),
+                    case["message"],
+                    "{what}: message"
+                );
+                assert_processing_error(processing[0], &errors, &transcript, &what);
             }
             let (events, errors) = decode_all(body, true, byte_by_byte);
             assert!(
@@ -631,6 +710,17 @@ fn edge_cases_decode_as_the_ai_sdk_reads_them() {
                         "{what}: {ours_error}"
                     );
                 }
+                // A failure only the message sees (metadata that does not merge).
+                (Some(theirs), None, None) => {
+                    let mut transcript = Transcript::new();
+                    events.iter().for_each(|e| transcript.apply(e));
+                    assert_eq!(
+                        transcript.to_ui_message(),
+                        case["message"],
+                        "{what}: message"
+                    );
+                    assert_processing_error(theirs, &[], &transcript, &what);
+                }
                 (None, None, error) => {
                     assert_eq!(ours, *sdk_chunks, "{what}: chunks");
                     if let Some(error) = error {
@@ -644,6 +734,29 @@ fn edge_cases_decode_as_the_ai_sdk_reads_them() {
                 other => panic!("{what}: {other:?}"),
             }
         }
+    }
+}
+
+/// The SDK reader's processing error `theirs` is ours: a missing part (a decoding error naming
+/// its id) or metadata that does not merge (the transcript's failure).
+fn assert_processing_error(theirs: &Value, errors: &[String], transcript: &Transcript, what: &str) {
+    let theirs = theirs.as_str().unwrap();
+    if theirs.starts_with("Cannot use 'in' operator") {
+        assert!(
+            transcript
+                .failure
+                .as_deref()
+                .is_some_and(|f| f.starts_with("metadata")),
+            "{what}: {:?}",
+            transcript.failure
+        );
+        assert!(errors.is_empty(), "{what}: {errors:?}");
+    } else {
+        let id = theirs.split('"').nth(1).unwrap();
+        assert!(
+            errors.len() == 1 && errors[0].contains("for missing part") && errors[0].contains(id),
+            "{what}: {errors:?}"
+        );
     }
 }
 
@@ -868,31 +981,63 @@ fn v4_message(transcript: &Transcript, events: &[AgentEvent]) -> Value {
     message
 }
 
+/// An AI SDK 4 data item as useChat's `data` list holds it (our `Data` event, written back).
+fn v4_data_item(event: &AgentEvent) -> Option<Value> {
+    let AgentEvent::Data { name, id, data, .. } = event else {
+        return None;
+    };
+    let data = data.as_ref().map(|d| d.to_value());
+    Some(match (name.as_str(), id) {
+        ("data", None) => data.unwrap_or(Value::Null),
+        (name, id) => {
+            let mut item = json!({ "type": format!("data-{name}"), "data": data });
+            if let Some(id) = id {
+                item["id"] = json!(id);
+            }
+            item
+        }
+    })
+}
+
 #[test]
 fn data_stream_edge_cases_build_what_ai_sdk_4_builds() {
     let fixture = fixture_json("data-stream-edge-cases.json");
     for (name, case) in fixture["cases"].as_object().unwrap() {
         let body = case["body"].as_str().unwrap().as_bytes();
         for byte_by_byte in [false, true] {
+            let what = format!("{name}, byte by byte: {byte_by_byte}");
             let (events, errors) = decode_all(body, false, byte_by_byte);
             let mut transcript = Transcript::new();
-            // The chat client throws at an error part: what came after is not in its message.
+            // The chat client throws at an error part, and at a tool part for a call it does
+            // not have (a missing part here, which ends the stream): what came after is not in
+            // its message.
             let upto = events
                 .iter()
                 .position(|e| matches!(e, AgentEvent::Error { .. }))
                 .unwrap_or(events.len());
             events[..upto].iter().for_each(|e| transcript.apply(e));
-            assert!(errors.is_empty(), "{name}: {errors:?}");
-            assert_eq!(
-                events.get(upto).map(|e| ui_chunk(e)["errorText"].clone()),
-                case.get("error").cloned(),
-                "{name}"
-            );
+            let ours_error = match (events.get(upto), errors.as_slice()) {
+                (Some(error), []) => Some(ui_chunk(error)["errorText"].clone()),
+                (None, [missing]) => {
+                    assert!(missing.contains("for missing part"), "{what}: {missing}");
+                    Some(json!("missing part"))
+                }
+                (None, []) => None,
+                other => panic!("{what}: {other:?}"),
+            };
+            let theirs_error = case.get("error").map(|e| match e.as_str().unwrap() {
+                "tool_result must be preceded by a tool_call"
+                | "Cannot read properties of undefined (reading 'text')" => json!("missing part"),
+                _ => e.clone(),
+            });
+            assert_eq!(ours_error, theirs_error, "{what}");
             assert_eq!(
                 v4_message(&transcript, &events[..upto]),
                 case["message"],
-                "{name}, byte by byte: {byte_by_byte}"
+                "{what}"
             );
+            let data: Vec<Value> = events[..upto].iter().filter_map(v4_data_item).collect();
+            assert_eq!(json!(data), case["data"], "{what}: useChat's data");
         }
     }
 }
@@ -935,19 +1080,26 @@ fn plain_text_is_framed_as_text_stream_chat_transport_frames_it() {
 fn a_data_part_with_too_many_items_is_one_unknown_event() {
     use mintlify_agent::stream::MAX_PART_ITEMS;
     let items = |n: usize| vec!["0"; n].join(",");
-    let within = format!("2:[{}]\n", items(MAX_PART_ITEMS));
+    // A start step first, so that the message's implied start comes before the part.
+    let within = format!("f:{{\"messageId\":\"m\"}}\n2:[{}]\n", items(MAX_PART_ITEMS));
     let mut decoder = Decoder::with_protocol(Protocol::DataStream);
     decoder.push(within.as_bytes());
     decoder.finish();
-    let count = std::iter::from_fn(|| decoder.next_event()).count();
+    let count = std::iter::from_fn(|| decoder.next_event())
+        .filter(|e| matches!(e, Ok(AgentEvent::Data { .. })))
+        .count();
     assert_eq!(count, MAX_PART_ITEMS);
 
-    let beyond = format!("2:[{}]\n0:\"after\"\n", items(2_000_000));
+    let beyond = format!(
+        "f:{{\"messageId\":\"m\"}}\n2:[{}]\n0:\"after\"\n",
+        items(2_000_000)
+    );
     let mut decoder = Decoder::with_protocol(Protocol::DataStream);
     decoder.push(beyond.as_bytes());
     decoder.finish();
     let events: Vec<_> = std::iter::from_fn(|| decoder.next_event())
         .map(Result::unwrap)
+        .skip(2) // the start and its step
         .collect();
     assert_eq!(events.len(), 2, "{:?}", &events[..events.len().min(3)]);
     assert!(matches!(&events[0], AgentEvent::Unknown { raw } if raw.len() > 4_000_000));

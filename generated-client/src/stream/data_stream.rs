@@ -71,6 +71,15 @@ pub(super) fn from_data_stream_part(
     let unknown = || AgentEvent::Unknown {
         raw: String::from_utf8_lossy(raw_line).into_owned(),
     };
+    if code != b'f' && step_message_id.is_none() {
+        // Parts before the first step belong to the message too (AI SDK 4 keeps them): the
+        // message starts here, and the first step's `f` only gives its id.
+        out.extend([AgentEvent::Start {
+            message_id: None,
+            metadata: None,
+        }]);
+        *step_message_id = Some(None);
+    }
     match code {
         b'0' | b'g' | b'3' => {
             let Some(text) = parse_json::<Cow<'_, str>>(json).map(Some).or_else(shape)? else {

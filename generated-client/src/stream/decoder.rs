@@ -29,10 +29,14 @@
 //!   after a UTF-8 byte order mark (the first line, cut there): until then they are held.
 //! - A UI message stream event cut off by the end of the body (no blank line after it) is
 //!   dropped with [`StreamError::Unterminated`], as the AI SDK's parser drops it.
-//! - UI message stream chunks for parts never started (or ended) give
-//!   [`StreamError::MissingPart`] instead of their event, as the AI SDK rejects them; the ids
-//!   of parts and tool calls are remembered up to [`MAX_REMEMBERED_IDS`](open_parts::MAX_REMEMBERED_IDS) of each kind (beyond
-//!   that, chunks are no longer checked). In [`Decoder::strict`] mode the first error ends the
+//! - A UI message stream chunk the AI SDK's message reader fails on (`UIMessageStreamError`: a
+//!   part never started or ended, a tool call whose part a `reset-step` or a new message
+//!   removed, an approval nobody asked for) gives [`StreamError::MissingPart`] instead of its
+//!   event and ends the stream, as it ends the reader's, even when not strict
+//!   ([`Decoder::continue_after_missing_part`] goes on instead: a difference from the SDK).
+//!   The ids are remembered up to
+//!   [`MAX_REMEMBERED_IDS`](open_parts::MAX_REMEMBERED_IDS) of each kind (beyond that, chunks
+//!   are no longer checked). In [`Decoder::strict`] mode the first error of any kind ends the
 //!   stream, as `useChat` stops at the first invalid chunk.
 //! - A leading UTF-8 byte order mark (`EF BB BF`) is dropped, as the AI SDK's decoders do;
 //!   offsets in errors still count it.
@@ -47,7 +51,7 @@ use super::event::AgentEvent;
 use super::position::Position;
 use super::protocol::Protocol;
 use super::ui_chunk::from_ui_chunk;
-use open_parts::OpenParts;
+use open_parts::{OpenParts, V4Calls};
 
 /// How many bytes to look at, when no line has ended yet, before deciding the protocol.
 const SNIFF_LIMIT: usize = 512;
@@ -115,11 +119,14 @@ pub struct Decoder {
     queue: VecDeque<(Position, Result<AgentEvent, StreamError>)>,
     /// Where the item [`Decoder::next_event`] returned last came from.
     position: Position,
-    /// Open parts and known tool calls (UI message stream).
+    /// Open parts and known tool calls (UI message stream; the data stream's tool calls).
     open: OpenParts,
+    v4_calls: V4Calls,
     /// Stop at the first error; `stopped`: it came.
     strict: bool,
     stopped: bool,
+    /// Go on past a missing part.
+    continue_after_missing_part: bool,
     /// Bytes searched for line ends, to prove the search linear.
     #[cfg(test)]
     scanned: u64,
@@ -150,8 +157,10 @@ impl Default for Decoder {
             queue: VecDeque::new(),
             position: Position { offset: 0, line: 0 },
             open: OpenParts::default(),
+            v4_calls: V4Calls::default(),
             strict: false,
             stopped: false,
+            continue_after_missing_part: false,
             #[cfg(test)]
             scanned: 0,
         }
@@ -199,10 +208,32 @@ impl Decoder {
     /// Strict mode: the first error ends the stream (no event after it), as the AI SDK's
     /// `useChat` stops at the first invalid chunk; a chunk that would be [`AgentEvent::Unknown`]
     /// is then [`StreamError::InvalidChunk`]. By default errors are reported and decoding goes
-    /// on.
+    /// on, but for [`StreamError::MissingPart`], where the AI SDK's reader ends too.
     #[must_use]
     pub fn strict(mut self, strict: bool) -> Self {
         self.strict = strict;
+        self
+    }
+
+    /// Goes on past a [`StreamError::MissingPart`] (the chunk is dropped) instead of ending the
+    /// stream there as the AI SDK's message reader does. A difference from the SDK: what
+    /// follows may build a message the SDK never shows. Strict mode still stops.
+    ///
+    /// ```
+    /// use mintlify_agent::stream::{AgentEvent, Decoder, StreamError};
+    /// let body = b"data: {\"type\":\"text-end\",\"id\":\"x\"}\n\ndata: {\"type\":\"start-step\"}\n\n";
+    /// let mut decoder = Decoder::new();
+    /// decoder.push(body);
+    /// assert!(matches!(decoder.next_event(), Some(Err(StreamError::MissingPart { .. }))));
+    /// assert!(decoder.next_event().is_none(), "the SDK's reader ends there");
+    /// let mut decoder = Decoder::new().continue_after_missing_part(true);
+    /// decoder.push(body);
+    /// assert!(matches!(decoder.next_event(), Some(Err(StreamError::MissingPart { .. }))));
+    /// assert!(matches!(decoder.next_event(), Some(Ok(AgentEvent::StartStep))));
+    /// ```
+    #[must_use]
+    pub fn continue_after_missing_part(mut self, go_on: bool) -> Self {
+        self.continue_after_missing_part = go_on;
         self
     }
 
@@ -283,7 +314,14 @@ impl Decoder {
             let raw = std::mem::take(raw);
             event = Some(Err(StreamError::InvalidChunk { offset, line, raw }));
         }
-        if self.strict && matches!(event, Some(Err(_))) {
+        let ends = match &event {
+            Some(Err(StreamError::MissingPart { .. })) => {
+                self.strict || !self.continue_after_missing_part
+            }
+            Some(Err(_)) => self.strict,
+            _ => false,
+        };
+        if ends {
             self.stopped = true;
             self.buffer = Vec::new();
             self.start = 0;
@@ -603,6 +641,7 @@ impl Decoder {
         }
         let code = bytes[0];
         // The whole line is kept only for parts this client does not know.
+        let queued = self.queue.len();
         let mut events = Events(&mut self.queue, self.position);
         if let Err(source) = from_data_stream_part(
             code,
@@ -616,6 +655,26 @@ impl Decoder {
                 line,
                 source,
             }));
+        }
+        // A tool part AI SDK 4's chat client throws at is a missing part here.
+        let mut missing = None;
+        for (at, (_, event)) in self.queue.iter().enumerate().skip(queued) {
+            if let Ok(event) = event
+                && let Some((chunk_type, id)) = self.v4_calls.check(event)
+            {
+                missing = Some((at, chunk_type, id.to_owned()));
+                break;
+            }
+        }
+        if let Some((at, chunk_type, id)) = missing {
+            self.queue.truncate(at);
+            let error = StreamError::MissingPart {
+                chunk_type,
+                id,
+                offset,
+                line,
+            };
+            self.queue.push_back((self.position, Err(error)));
         }
         let (_, event) = self.queue.pop_front()?;
         Some(event)

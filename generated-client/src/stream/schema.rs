@@ -84,41 +84,111 @@ pub(super) fn any_value(raw: Option<&RawValue>) -> Option<RawJson> {
 
 /// `providerMetadata`: an object of objects (`Record<string, Record<string, JSONValue>>`).
 pub(super) fn provider_metadata(raw: Option<&RawValue>) -> Option<Option<RawJson>> {
-    optional::<std::collections::HashMap<Key<'_>, IgnoredObject>>(raw)
-        .map(|valid| valid.and(raw).map(RawJson::from))
+    optional::<Record<Record<JsonValue>>>(raw).map(|valid| valid.and(raw).map(RawJson::from))
 }
 
-/// A JSON object, its fields skipped.
-pub(super) struct IgnoredObject;
+/// `toolMetadata`: an object (`Record<string, JSONValue>`).
+pub(super) fn object(raw: Option<&RawValue>) -> Option<Option<RawJson>> {
+    optional::<Record<JsonValue>>(raw).map(|valid| valid.and(raw).map(RawJson::from))
+}
 
-impl<'de> Deserialize<'de> for IgnoredObject {
+/// Whether zod's record check takes every object in `value`: it refuses an object with a
+/// `constructor` key (zod 4's `isPlainObject` wants `constructor`, when present, to be a
+/// function, which JSON cannot give).
+pub(super) fn records_pass(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::Object(fields) => {
+            !fields.contains_key("constructor") && fields.values().all(records_pass)
+        }
+        serde_json::Value::Array(items) => items.iter().all(records_pass),
+        _ => true,
+    }
+}
+
+/// A JSON object as zod's `z.record(z.string(), V)` takes it, its values checked as `V` and
+/// dropped: no `constructor` key (see [`records_pass`]).
+pub(super) struct Record<V>(std::marker::PhantomData<V>);
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for Record<V> {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visit;
-        impl<'de> serde::de::Visitor<'de> for Visit {
-            type Value = IgnoredObject;
+        struct Visit<V>(std::marker::PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> serde::de::Visitor<'de> for Visit<V> {
+            type Value = Record<V>;
 
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a JSON object")
+                f.write_str("a JSON object without a constructor key")
             }
 
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
-                while map
-                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
-                    .is_some()
-                {}
-                Ok(IgnoredObject)
+                while let Some(key) = map.next_key::<Key<'de>>()? {
+                    if key.0 == "constructor" {
+                        return Err(serde::de::Error::custom("a constructor key"));
+                    }
+                    map.next_value::<V>()?;
+                }
+                Ok(Record(std::marker::PhantomData))
             }
         }
-        deserializer.deserialize_map(Visit)
+        deserializer.deserialize_map(Visit(std::marker::PhantomData))
     }
 }
 
-/// `toolMetadata`: an object (`Record<string, JSONValue>`).
-pub(super) fn object(raw: Option<&RawValue>) -> Option<Option<RawJson>> {
-    optional::<IgnoredObject>(raw).map(|valid| valid.and(raw).map(RawJson::from))
+/// Any JSON value as the SDK's `jsonValueSchema` takes it: objects inside are records (see
+/// [`records_pass`]); nothing is kept.
+pub(super) struct JsonValue;
+
+impl<'de> Deserialize<'de> for JsonValue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = JsonValue;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<JsonValue, E> {
+                Ok(JsonValue)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<JsonValue, E> {
+                Ok(JsonValue)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<JsonValue, E> {
+                Ok(JsonValue)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<JsonValue, E> {
+                Ok(JsonValue)
+            }
+            fn visit_str<E>(self, _: &str) -> Result<JsonValue, E> {
+                Ok(JsonValue)
+            }
+            fn visit_unit<E>(self) -> Result<JsonValue, E> {
+                Ok(JsonValue)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<JsonValue, A::Error> {
+                while seq.next_element::<JsonValue>()?.is_some() {}
+                Ok(JsonValue)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<JsonValue, A::Error> {
+                while let Some(key) = map.next_key::<Key<'de>>()? {
+                    if key.0 == "constructor" {
+                        return Err(serde::de::Error::custom("a constructor key"));
+                    }
+                    map.next_value::<JsonValue>()?;
+                }
+                Ok(JsonValue)
+            }
+        }
+        deserializer.deserialize_any(Visit)
+    }
 }
 
 /// Parses JSON text with one UTF-8 check for the whole of it: read from a `str`, serde_json does
@@ -129,4 +199,37 @@ pub(super) fn parse_json<'a, T: Deserialize<'a>>(json: &'a [u8]) -> Result<T, se
         Ok(text) => serde_json::from_str(text),
         Err(_) => serde_json::from_slice(json),
     }
+}
+
+/// Whether the AI SDK's `secureJsonParse` refuses this JSON text (as a parse error): an object
+/// with an own `__proto__` key, or with a `constructor` key whose value is an object with a
+/// `prototype` key, at any depth. Only text that may spell one of them (`proto`, or a `\u00`
+/// escape, with which a key can spell anything) is parsed to look.
+pub(super) fn prototype_poisoned(json: &[u8]) -> bool {
+    // Built once: building a finder costs more than a search through a short chunk.
+    static PROTO: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"proto"));
+    if PROTO.find(json).is_none() && memchr::memchr(b'\\', json).is_none_or(|_| !has_u_escape(json))
+    {
+        return false;
+    }
+    fn poisoned(value: &serde_json::Value) -> bool {
+        match value {
+            serde_json::Value::Object(fields) => {
+                fields.contains_key("__proto__")
+                    || matches!(
+                        fields.get("constructor"),
+                        Some(serde_json::Value::Object(c)) if c.contains_key("prototype")
+                    )
+                    || fields.values().any(poisoned)
+            }
+            serde_json::Value::Array(items) => items.iter().any(poisoned),
+            _ => false,
+        }
+    }
+    fn has_u_escape(json: &[u8]) -> bool {
+        memchr::memmem::find(json, b"\\u00").is_some()
+    }
+    // Deeper than serde_json parses: not looked at.
+    parse_json::<serde_json::Value>(json).is_ok_and(|value| poisoned(&value))
 }

@@ -1,6 +1,7 @@
 //! UI message stream chunks (AI SDK 5+) read into [`AgentEvent`]s, refusing (as
 //! [`AgentEvent::Unknown`]) what `uiMessageChunkSchema` refuses; `write` goes the other way.
 
+mod fast;
 #[cfg(test)]
 mod tests;
 mod write;
@@ -15,7 +16,7 @@ use super::event::{AgentEvent, ApprovalRequest, InputEncoding, ToolMeta};
 use super::raw_json::RawJson;
 use super::schema::{
     Fields, Key, any_value, object, optional, optional_string, owned, parse_json, present,
-    provider_metadata, required_string, string,
+    prototype_poisoned, provider_metadata, records_pass, required_string, string,
 };
 
 /// A UI message stream chunk, read in one pass; every field any chunk type has. The fields of
@@ -148,23 +149,51 @@ pub(super) fn from_ui_chunk(json: &[u8]) -> Result<AgentEvent, serde_json::Error
     let unknown = || AgentEvent::Unknown {
         raw: String::from_utf8_lossy(json).into_owned(),
     };
+    // One UTF-8 check for the whole text: read from a `str`, serde_json does not check each
+    // string again. Invalid UTF-8 goes the slow way, for serde_json's positioned error.
+    let Ok(text) = std::str::from_utf8(json) else {
+        return serde_json::from_slice::<serde::de::IgnoredAny>(json)
+            .map(|_| unknown())
+            .or_else(|error| {
+                if error.is_data() {
+                    Ok(unknown())
+                } else {
+                    Err(error)
+                }
+            });
+    };
+    if let Some(event) = fast::frequent(text) {
+        return Ok(event);
+    }
+    let event = chunk_event(text)?;
+    if !matches!(event, AgentEvent::Unknown { .. }) && prototype_poisoned(json) {
+        return Ok(unknown());
+    }
+    Ok(event)
+}
+
+/// [`from_ui_chunk`] but for the SDK's prototype check.
+fn chunk_event(json: &str) -> Result<AgentEvent, serde_json::Error> {
+    let unknown = || AgentEvent::Unknown {
+        raw: json.to_owned(),
+    };
     // A data chunk, its type first as servers write it, is read in one pass with all its
     // fields: the AI SDK keeps the ones it does not know on the part.
-    if json.starts_with(br#"{"type":"data-"#) {
-        return match parse_json::<Fields<'_>>(json) {
+    if json.starts_with(r#"{"type":"data-"#) {
+        return match serde_json::from_str::<Fields<'_>>(json) {
             Ok(Fields(fields)) => Ok(data_chunk(fields).unwrap_or_else(unknown)),
             Err(error) if error.is_data() => Ok(unknown()),
             Err(error) => Err(error),
         };
     }
-    let mut chunk: Chunk<'_> = match parse_json(json) {
+    let mut chunk: Chunk<'_> = match serde_json::from_str(json) {
         Ok(chunk) => chunk,
         // Valid JSON of another shape (no `type`, not an object) is an unknown chunk.
         Err(error) if error.is_data() => return Ok(unknown()),
         Err(error) => return Err(error),
     };
     // By reference: the chunk, with a field for everything any type has, is large to move.
-    Ok(typed(&mut chunk, json).unwrap_or_else(unknown))
+    Ok(typed(&mut chunk, json.as_bytes()).unwrap_or_else(unknown))
 }
 
 /// The event of a chunk, or `None` when its type is unknown or the AI SDK's schema refuses it.
@@ -424,7 +453,12 @@ fn steering_parts(raw: &RawValue) -> Option<RawJson> {
                 required_string(part.media_type)?;
                 required_string(part.url)?;
                 optional_string(part.filename)?;
-                optional::<std::collections::HashMap<Key<'_>, Key<'_>>>(part.provider_reference)?;
+                let reference = optional::<std::collections::HashMap<Key<'_>, Key<'_>>>(
+                    part.provider_reference,
+                )?;
+                if reference.is_some_and(|r| r.contains_key(&Key("constructor".into()))) {
+                    return None;
+                }
             }
             _ => return None,
         }
@@ -515,6 +549,26 @@ fn citations(raw: &RawValue) -> Option<RawJson> {
         T::deserialize(deserializer).map(Some)
     }
     let citations: Vec<Citation> = serde_json::from_str(raw.get()).ok()?;
+    let metadata_passes = |metadata: &Option<_>| {
+        metadata.as_ref().is_none_or(
+            |m: &std::collections::BTreeMap<String, serde_json::Map<String, Value>>| {
+                !m.contains_key("constructor")
+                    && m.values()
+                        .all(|inner| records_pass(&Value::Object(inner.clone())))
+            },
+        )
+    };
+    let passes = citations.iter().all(|c| match &c.source {
+        CitationSource::Url {
+            provider_metadata, ..
+        }
+        | CitationSource::Document {
+            provider_metadata, ..
+        } => metadata_passes(provider_metadata),
+    });
+    if !passes {
+        return None;
+    }
     serde_json::value::to_raw_value(&citations)
         .ok()
         .map(RawJson)

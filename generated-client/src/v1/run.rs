@@ -45,6 +45,8 @@ pub struct AgentRun {
     body: Body,
     decoder: Decoder,
     ended: bool,
+    /// Goes on past what ends the AI SDK's message ([`AgentRun::continue_after_missing_part`]).
+    go_on: bool,
 }
 
 impl std::fmt::Debug for AgentRun {
@@ -71,15 +73,30 @@ impl AgentRun {
             body: Box::pin(body),
             decoder: protocol.map_or_else(Decoder::new, Decoder::with_protocol),
             ended: false,
+            go_on: false,
         }
     }
 
-    /// Strict mode: the first decoding error (invalid JSON, a chunk for a part never started,
-    /// …) is the stream's last item, as the AI SDK's `useChat` stops at the first invalid
-    /// chunk. By default such errors are yielded and the stream goes on.
+    /// Strict mode: the first decoding error (invalid JSON, an unknown or invalid chunk, …) is
+    /// the stream's last item, as the AI SDK's `useChat` stops at the first invalid chunk. By
+    /// default such errors are yielded and the stream goes on, but for
+    /// [`StreamError::MissingPart`] (a chunk for a part the SDK's reader does not have open),
+    /// which ends the stream as it ends the SDK's message.
     #[must_use]
     pub fn strict(mut self) -> Self {
         self.decoder = std::mem::take(&mut self.decoder).strict(true);
+        self
+    }
+
+    /// Goes on past a [`StreamError::MissingPart`] (the chunk is dropped, the error yielded)
+    /// instead of ending the stream there, and [`AgentRun::collect`] builds a
+    /// [`Transcript::continuing`], which also goes on past a merge the SDK would throw on. A
+    /// difference from the AI SDK, whose message ends at such a chunk: for reading as much of a
+    /// damaged run as there is.
+    #[must_use]
+    pub fn continue_after_missing_part(mut self) -> Self {
+        self.decoder = std::mem::take(&mut self.decoder).continue_after_missing_part(true);
+        self.go_on = true;
         self
     }
 
@@ -117,11 +134,17 @@ impl AgentRun {
     /// Reads the run to its end and returns the message it built.
     ///
     /// Events that do not decode are skipped (the stream goes on) and counted in
-    /// [`Transcript::unknown`] when their type is unknown. If the connection breaks or times out
+    /// [`Transcript::unknown`] when their type is unknown; a chunk for a part never started ends
+    /// the message where the AI SDK's reader ends it (see
+    /// [`AgentRun::continue_after_missing_part`]). If the connection breaks or times out
     /// first, the error is [`Error::Stream`] with the session id and the partial transcript: the
     /// run goes on at Mintlify, and [`crate::V1::wait_for_session`] learns how it ends.
     pub async fn collect(mut self) -> Result<Transcript, Error> {
-        let mut transcript = Transcript::new();
+        let mut transcript = if self.go_on {
+            Transcript::continuing()
+        } else {
+            Transcript::new()
+        };
         while let Some(event) = self.next().await {
             match event {
                 Ok(event) => transcript.apply(&event),
@@ -168,5 +191,50 @@ impl Stream for AgentRun {
                 Poll::Pending => return Poll::Pending,
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A text delta for a part never started, then more text: the SDK's message ends at the
+    /// stray delta; asked to go on, the run reads the rest.
+    const BODY: &str = "data: {\"type\":\"start\"}\n\n\
+        data: {\"type\":\"text-start\",\"id\":\"t1\"}\n\n\
+        data: {\"type\":\"text-delta\",\"id\":\"t1\",\"delta\":\"one \"}\n\n\
+        data: {\"type\":\"text-delta\",\"id\":\"nope\",\"delta\":\"stray\"}\n\n\
+        data: {\"type\":\"text-delta\",\"id\":\"t1\",\"delta\":\"two\"}\n\n\
+        data: {\"type\":\"text-end\",\"id\":\"t1\"}\n\n\
+        data: [DONE]\n\n";
+
+    fn run() -> AgentRun {
+        let body = futures_util::stream::iter([Ok(Bytes::from_static(BODY.as_bytes()))]);
+        AgentRun::new(
+            Some("s1".into()),
+            None,
+            Some(Protocol::UiMessageStream),
+            body,
+        )
+    }
+
+    #[tokio::test]
+    async fn a_run_ends_where_the_sdk_ends_unless_asked_to_go_on() {
+        let items: Vec<_> = StreamExt::collect::<Vec<_>>(run()).await;
+        assert!(
+            matches!(items.last(), Some(Err(StreamError::MissingPart { .. }))),
+            "{items:?}"
+        );
+        assert_eq!(run().collect().await.unwrap().text(), "one ");
+
+        let items: Vec<_> = StreamExt::collect::<Vec<_>>(run().continue_after_missing_part()).await;
+        assert!(
+            items
+                .iter()
+                .any(|i| matches!(i, Err(StreamError::MissingPart { .. })))
+        );
+        assert!(matches!(items.last(), Some(Ok(_))), "{items:?}");
+        let transcript = run().continue_after_missing_part().collect().await.unwrap();
+        assert_eq!(transcript.text(), "one two");
     }
 }

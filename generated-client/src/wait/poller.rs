@@ -230,6 +230,24 @@ mod tests {
         assert_eq!(exact.spread(Duration::from_secs(1)), Duration::from_secs(1));
     }
 
+    /// A result shared with other waiters may be at most half this waiter's last pause old:
+    /// none before the first pause, then half of each pause as it grows.
+    #[tokio::test(start_paused = true)]
+    async fn a_shared_result_may_be_half_a_pause_old() {
+        let options = WaitOptions::default()
+            .first_delay(Duration::from_secs(2))
+            .backoff_factor(2.0)
+            .jitter(false);
+        let mut poller = Poller::new(&options);
+        assert_eq!(poller.max_age(), Duration::ZERO);
+        assert!(poller.pause(None).await);
+        assert_eq!(poller.max_age(), Duration::from_secs(1));
+        assert!(poller.pause(None).await);
+        assert_eq!(poller.max_age(), Duration::from_secs(2));
+        assert!(poller.pause(Some(Duration::from_secs(10))).await);
+        assert_eq!(poller.max_age(), Duration::from_secs(5));
+    }
+
     #[tokio::test(start_paused = true)]
     async fn deadlines_too_far_to_represent_mean_no_deadline() {
         let mut poller = Poller::new(&WaitOptions::default().deadline(Duration::MAX));

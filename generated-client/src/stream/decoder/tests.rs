@@ -262,15 +262,16 @@ fn a_line_longer_than_the_limit_is_an_error_and_skipped() {
     let (events, _) = decode_with(Decoder::new().max_event_bytes(256), bodies[0].as_bytes(), 1);
     assert!(events[0].contains("offset: 15, line: 2"), "{events:?}");
 
-    // The data stream: the line alone goes.
+    // The data stream: the line alone goes (after the message start the first part implies).
     let body = format!("0:\"a\"\n0:\"{long}\"\n0:\"b\"\n");
     let (events, _) = decode_with(Decoder::new().max_event_bytes(256), body.as_bytes(), 3);
-    assert_eq!(events.len(), 3, "{events:?}");
+    assert_eq!(events.len(), 4, "{events:?}");
+    assert!(events[0].contains("Start"), "{events:?}");
     assert!(
-        events[1].contains("LineTooLong { offset: 6, line: 2"),
+        events[2].contains("LineTooLong { offset: 6, line: 2"),
         "{events:?}"
     );
-    assert!(events[2].contains("\"b\""), "{events:?}");
+    assert!(events[3].contains("\"b\""), "{events:?}");
 }
 
 #[test]
@@ -364,6 +365,8 @@ fn sniffing_reads_the_same_bytes_whatever_the_split() {
     }
 }
 
+/// A chunk the SDK's reader would fail on ends the stream by default; with
+/// `continue_after_missing_part` (the old lenient behaviour, asked for) it goes on.
 #[test]
 fn chunks_for_parts_never_started_are_errors_and_strict_mode_stops() {
     let body = b"data: {\"type\":\"text-delta\",\"id\":\"x\",\"delta\":\"a\"}\n\n\
@@ -376,7 +379,25 @@ data: {\"type\":\"tool-input-delta\",\"toolCallId\":\"c\",\"inputTextDelta\":\"{
 data: {\"type\":\"tool-output-available\",\"toolCallId\":\"c\",\"output\":1}\n\n\
 data: {\"type\":\"tool-input-start\",\"toolCallId\":\"c\",\"toolName\":\"t\"}\n\n\
 data: {\"type\":\"tool-input-delta\",\"toolCallId\":\"c\",\"inputTextDelta\":\"{\"}\n\n";
-    let events = decode(None, &[body]);
+    // By default the stream ends at the first, as the AI SDK's message reader does.
+    let mut decoder = Decoder::new();
+    decoder.push(body);
+    decoder.finish();
+    assert!(matches!(
+        decoder.next_event(),
+        Some(Err(StreamError::MissingPart {
+            chunk_type: "text-delta",
+            ..
+        }))
+    ));
+    assert!(decoder.next_event().is_none());
+    // Asked to go on (a difference from the SDK), every one is reported.
+    let mut decoder = Decoder::new().continue_after_missing_part(true);
+    decoder.push(body);
+    decoder.finish();
+    let events: Vec<Result<AgentEvent, String>> = std::iter::from_fn(|| decoder.next_event())
+        .map(|e| e.map_err(|e| e.to_string()))
+        .collect();
     let missing: Vec<&str> = events
         .iter()
         .filter_map(|e| e.as_ref().err())

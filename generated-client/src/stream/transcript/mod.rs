@@ -2,6 +2,7 @@
 //! for the AI SDK 4 data stream, the way its chat client does where the two differ: text and
 //! reasoning parts that no chunk opens, reasoning details, steps that continue).
 
+mod metadata;
 mod parts;
 mod tools;
 mod ui_message;
@@ -41,6 +42,15 @@ pub struct Transcript {
     pub aborted: Option<Option<String>>,
     /// Events of types this client does not know, as received.
     pub unknown: Vec<String>,
+    /// Why the message stopped taking events where the AI SDK's reader stops: metadata it
+    /// cannot merge (JavaScript's `in` on a string or number, when metadata that is one meets
+    /// metadata with keys). `None` while it takes them; later events are ignored unless the
+    /// transcript is [`Transcript::continuing`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure: Option<String>,
+    /// Goes on past a failure (a difference from the SDK).
+    #[serde(skip)]
+    continuing: bool,
     /// Index in `parts` of the text and reasoning parts still open, by id.
     #[serde(skip)]
     open_text: HashMap<String, usize>,
@@ -60,6 +70,17 @@ impl Transcript {
     /// An empty transcript.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An empty transcript that goes on past metadata the AI SDK cannot merge, where the SDK's
+    /// reader ends the message: the new metadata then replaces what does not merge, and
+    /// [`Transcript::failure`] stays `None`. A difference from the SDK, for readers that want
+    /// everything a run sent.
+    pub fn continuing() -> Self {
+        Self {
+            continuing: true,
+            ..Self::default()
+        }
     }
 
     /// All the text for the user, joined.
@@ -102,6 +123,9 @@ impl Transcript {
 
     /// Adds one event.
     pub fn apply(&mut self, event: &AgentEvent) {
+        if self.failure.is_some() {
+            return; // the AI SDK's reader has ended the message
+        }
         match event {
             AgentEvent::Start {
                 message_id,
@@ -188,34 +212,5 @@ impl Transcript {
             .iter()
             .rposition(|p| matches!(p, Part::StepStart))
             .map_or(0, |i| i + 1)
-    }
-
-    /// Merges metadata deeply, as the AI SDK's `mergeObjects`: objects merge key by key, at
-    /// any depth; anything else (arrays, `null`) replaces.
-    fn merge_metadata(&mut self, metadata: Option<Value>) {
-        let Some(metadata) = metadata else { return };
-        match &mut self.metadata {
-            Some(current) => merge_objects(current, metadata),
-            slot => *slot = Some(metadata),
-        }
-    }
-}
-
-/// `base` with `new` merged into it. Parsed values are at most 128 deep, so is the recursion.
-fn merge_objects(base: &mut Value, new: Value) {
-    match (base, new) {
-        (Value::Object(base), Value::Object(new)) => {
-            for (key, value) in new {
-                match base.get_mut(&key) {
-                    Some(slot @ Value::Object(_)) if value.is_object() => {
-                        merge_objects(slot, value)
-                    }
-                    _ => {
-                        base.insert(key, value);
-                    }
-                }
-            }
-        }
-        (base, new) => *base = new,
     }
 }

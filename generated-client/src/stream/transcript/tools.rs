@@ -225,7 +225,7 @@ impl Transcript {
                         .map(|p| p.text.clone())
                         .unwrap_or_default()
                 });
-                let update = ToolUpdate {
+                let mut update = ToolUpdate {
                     state: Some(ToolState::InputStreaming),
                     input_pending: true,
                     input_encoding: partial.input_encoding,
@@ -234,6 +234,16 @@ impl Transcript {
                     tool_metadata: partial.tool_metadata,
                     ..ToolUpdate::default()
                 };
+                if index.is_none() && partial.dynamic {
+                    // A dynamic part this piece makes (its call's part is in an older step)
+                    // has its input but no raw input, as `updateDynamicToolPart` makes it.
+                    let text = update.raw_input.take().unwrap_or_default();
+                    update.input_pending = false;
+                    update.input = match partial.input_encoding {
+                        Some(InputEncoding::Text) => Some(Value::String(text)),
+                        _ => parse_partial_json(&text),
+                    };
+                }
                 let tool_name = partial.tool_name;
                 self.update_tool(tool_call_id, &tool_name, partial.dynamic, index, update);
             }
@@ -529,7 +539,8 @@ impl PartialCall {
 fn approval_of(approval_id: &str, request: ApprovalRequest) -> Approval {
     Approval {
         id: approval_id.to_owned(),
-        descriptor: to_value(&request.descriptor),
+        // As the SDK: a `null` descriptor is no descriptor.
+        descriptor: to_value(&request.descriptor).filter(|d| !d.is_null()),
         input_schema_input: to_value(&request.input_schema_input),
         request_reason: request.reason,
         is_automatic: request.is_automatic == Some(true),
