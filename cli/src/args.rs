@@ -27,6 +27,8 @@ Environment:
   MINTLIFY_PROJECT_ID           project id (or --project)
   MINTLIFY_BASE_URL             API base URL (or --base-url)
   MINTLIFY_ALLOW_INSECURE_HTTP  1: allow a plain http:// base URL off loopback
+  MINTLIFY_NO_HISTORY           1: do not record started jobs in the local history
+  XDG_STATE_HOME                where the history lives (default ~/.local/state)
   MINTLIFY_LOG                  log filter in tracing's syntax (debug, mintlify_agent=trace);
                                 logs go to standard error and never hold the key
   SSL_CERT_FILE, SSL_CERT_DIR   trusted roots instead of the system store (a private CA)
@@ -106,6 +108,7 @@ impl Command {
                 JobCommand::Get { .. } => "get",
                 JobCommand::Message { .. } => "message",
                 JobCommand::Wait { .. } => "wait",
+                JobCommand::List(_) => "list",
             },
             Command::Session(command) => match command {
                 SessionCommand::Run { .. } => "run",
@@ -136,6 +139,10 @@ pub enum JobCommand {
         #[command(flatten)]
         wait: WaitArgs,
     },
+    /// List the jobs this machine started for this base URL and project, newest first, from
+    /// the local history ($XDG_STATE_HOME/mintlify-agent/history.jsonl; v2 has no list
+    /// endpoint). Needs no key.
+    List(ListArgs),
     /// Show a job.
     Get {
         /// The job id.
@@ -157,11 +164,24 @@ pub enum JobCommand {
     /// Wait until a job finishes.
     Wait {
         /// The job id.
-        id: String,
+        #[arg(required_unless_present = "last")]
+        id: Option<String>,
+        /// Wait for the newest job this machine started for this base URL and project (from
+        /// the local history).
+        #[arg(long, conflicts_with = "id")]
+        last: bool,
         /// Give up after this long (e.g. 90s, 10m).
         #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
         timeout: Option<Duration>,
     },
+}
+
+/// `job list`
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// How many to show at most.
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
 }
 
 /// `--wait [--timeout D]`

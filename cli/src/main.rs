@@ -5,6 +5,7 @@ mod commands;
 mod completions;
 mod diagnose;
 mod github;
+mod history;
 mod input;
 mod logging;
 mod outcome;
@@ -91,8 +92,13 @@ async fn run(cli: Cli, progress: Tracker) -> Result<(), Failure> {
     let mut printer = Printer::new(cli.global.json);
     // A spinner would draw over the log lines.
     printer.decorate &= !logging;
+    if let Command::Job(args::JobCommand::List(list)) = &cli.command {
+        // Local only: no key, no request.
+        return commands::list_jobs(&cli.global, printer, list);
+    }
     // Kept alive for the whole command: a `--fake` server stops when dropped.
     let (client, _server, pace) = connect(&cli.global, printer).await?;
+    history::configure(client.base_url(), client.project_id(), !cli.global.fake);
     let context = Context {
         client,
         printer,

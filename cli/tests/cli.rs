@@ -35,7 +35,11 @@ fn command_at(base_url: &str, project: &str, args: &[&str]) -> Command {
         .args(args)
         .env("MINTLIFY_API_KEY", KEY)
         .env_remove("MINTLIFY_PROJECT_ID")
-        .env_remove("MINTLIFY_BASE_URL");
+        .env_remove("MINTLIFY_BASE_URL")
+        // Neither the user's history nor a runner's files (tests/history.rs, tests/github.rs).
+        .env("MINTLIFY_NO_HISTORY", "1")
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("MINTLIFY_LOG");
     command
 }
 
