@@ -91,12 +91,24 @@ pub enum Command {
     /// v1 agent sessions (deprecated by Mintlify): run with a live stream, read, list.
     #[command(subcommand)]
     Session(SessionCommand),
+    /// Check the key, project and base URL without creating anything.
+    #[command(subcommand)]
+    Auth(AuthCommand),
     /// Print a shell completion script, e.g. `mintlify-agent completions bash > ~/.local/share/bash-completion/completions/mintlify-agent`.
     Completions {
         /// The shell.
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+/// `auth …`
+#[derive(Debug, Subcommand)]
+pub enum AuthCommand {
+    /// Check the key's shape, the project and the base URL, then ask the server something that
+    /// costs nothing (a job that cannot exist): key accepted (exit 0), refused or unknown
+    /// project (exit 3), or unreachable with the cause (exit 4, or 5). Never creates a job.
+    Check,
 }
 
 impl Command {
@@ -115,11 +127,13 @@ impl Command {
                 SessionCommand::Get { .. } => "get",
                 SessionCommand::List { .. } => "list",
             },
+            Command::Auth(AuthCommand::Check) => "check",
             Command::Completions { .. } => "",
         };
         match self {
             Command::Job(_) => format!("job {sub}"),
             Command::Session(_) => format!("session {sub}"),
+            Command::Auth(_) => format!("auth {sub}"),
             Command::Completions { .. } => "completions".to_owned(),
         }
     }

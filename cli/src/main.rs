@@ -1,6 +1,7 @@
 //! `mintlify-agent`: Mintlify's agent API from a terminal or a CI script, on the SDK.
 
 mod args;
+mod auth;
 mod commands;
 mod completions;
 mod diagnose;
@@ -109,6 +110,7 @@ async fn run(cli: Cli, progress: Tracker) -> Result<(), Failure> {
     match cli.command {
         Command::Job(command) => commands::job(&context, command).await,
         Command::Session(command) => commands::session(&context, command).await,
+        Command::Auth(args::AuthCommand::Check) => auth::check(&context.client, printer).await,
         Command::Completions { shell } => completions::print(shell),
     }
 }

@@ -306,6 +306,23 @@ async fn the_cli_says_the_cause_and_the_fix_and_ssl_cert_file_fixes_it() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(String::from_utf8_lossy(&output.stdout).starts_with("job_"));
 
+    // `auth check` says the same: unreachable with the cause, then accepted.
+    let output = run(cli(&url, &["auth", "check"])).await;
+    assert_eq!(output.status.code(), Some(5), "{}", stderr(&output));
+    assert!(
+        String::from_utf8_lossy(&output.stdout).contains(&format!("server: cannot reach {url}"))
+    );
+    let mut fixed = cli(&url, &["auth", "check"]);
+    fixed
+        .env("SSL_CERT_FILE", &ca_file)
+        .env_remove("SSL_CERT_DIR");
+    let output = run(fixed).await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        String::from_utf8_lossy(&output.stdout)
+            .contains(&format!("key accepted for project acme at {url}"))
+    );
+
     // Trusted CA, wrong name; trusted CA, expired.
     for (names, years, says, cause) in [
         (
