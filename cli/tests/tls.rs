@@ -379,7 +379,7 @@ async fn a_proxy_that_refuses_is_named() {
         "{text}"
     );
     assert!(
-        text.contains(&format!("through the proxy {proxy}")),
+        text.contains(&format!("The request went through the proxy {proxy} ")),
         "{text}"
     );
     assert!(!text.contains("proxy_SECRET"), "{text}");
