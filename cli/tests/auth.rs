@@ -163,4 +163,22 @@ async fn an_unreachable_server_is_named_with_the_cause() {
         "{}",
         stderr(&output)
     );
+
+    // `.invalid` never resolves (RFC 6761): the resolver says so without the network.
+    let output = run(cli(
+        "https://no-such-host.invalid",
+        "acme",
+        KEY,
+        &["--json", "auth", "check"],
+    ))
+    .await;
+    assert_eq!(output.status.code(), Some(4), "{}", stderr(&output));
+    let error: Value = serde_json::from_str(stderr(&output).trim()).unwrap();
+    assert_eq!(error["error"]["cause"], "dns", "{error}");
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("the host name did not resolve (DNS)")
+    );
 }
