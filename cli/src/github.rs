@@ -61,9 +61,21 @@ fn record(change: impl FnOnce(&mut Record)) {
     }
 }
 
+/// The commands that write outputs and a summary; every command annotates its failure.
+const REPORTED: [&str; 6] = [
+    "job create",
+    "job message",
+    "job wait",
+    "job get",
+    "session run",
+    "session get",
+];
+
 /// Starts the record of `command` (`job create`…); also starts the clock.
 pub fn start(command: &str) {
-    record(|r| r.command = command.to_owned());
+    if REPORTED.contains(&command) {
+        record(|r| r.command = command.to_owned());
+    }
 }
 
 /// What was asked (a prompt or a task); the summary shows its first line.
