@@ -27,6 +27,8 @@ Environment:
   MINTLIFY_PROJECT_ID           project id (or --project)
   MINTLIFY_BASE_URL             API base URL (or --base-url)
   MINTLIFY_ALLOW_INSECURE_HTTP  1: allow a plain http:// base URL off loopback
+  MINTLIFY_NO_HISTORY           1: do not record started jobs in the local history
+  XDG_STATE_HOME                where the history lives (default ~/.local/state)
   MINTLIFY_LOG                  log filter in tracing's syntax (debug, mintlify_agent=trace);
                                 logs go to standard error and never hold the key
   SSL_CERT_FILE, SSL_CERT_DIR   trusted roots instead of the system store (a private CA)
@@ -89,6 +91,9 @@ pub enum Command {
     /// v1 agent sessions (deprecated by Mintlify): run with a live stream, read, list.
     #[command(subcommand)]
     Session(SessionCommand),
+    /// Check the key, project and base URL without creating anything.
+    #[command(subcommand)]
+    Auth(AuthCommand),
     /// Serve the Model Context Protocol (stdio, or Streamable HTTP with --http), so that AI
     /// coding agents can hand documentation work to Mintlify's agent.
     #[cfg(feature = "mcp")]
@@ -101,6 +106,15 @@ pub enum Command {
     },
 }
 
+/// `auth …`
+#[derive(Debug, Subcommand)]
+pub enum AuthCommand {
+    /// Check the key's shape, the project and the base URL, then ask the server something that
+    /// costs nothing (a job that cannot exist): key accepted (exit 0), refused or unknown
+    /// project (exit 3), or unreachable with the cause (exit 4, or 5). Never creates a job.
+    Check,
+}
+
 impl Command {
     /// The command as typed, without its arguments: `job create`.
     pub fn name(&self) -> String {
@@ -110,12 +124,14 @@ impl Command {
                 JobCommand::Get { .. } => "get",
                 JobCommand::Message { .. } => "message",
                 JobCommand::Wait { .. } => "wait",
+                JobCommand::List(_) => "list",
             },
             Command::Session(command) => match command {
                 SessionCommand::Run { .. } => "run",
                 SessionCommand::Get { .. } => "get",
                 SessionCommand::List { .. } => "list",
             },
+            Command::Auth(AuthCommand::Check) => "check",
             Command::Completions { .. } => "",
             #[cfg(feature = "mcp")]
             Command::Mcp(_) => "",
@@ -123,6 +139,7 @@ impl Command {
         match self {
             Command::Job(_) => format!("job {sub}"),
             Command::Session(_) => format!("session {sub}"),
+            Command::Auth(_) => format!("auth {sub}"),
             Command::Completions { .. } => "completions".to_owned(),
             #[cfg(feature = "mcp")]
             Command::Mcp(_) => "mcp".to_owned(),
@@ -144,6 +161,10 @@ pub enum JobCommand {
         #[command(flatten)]
         wait: WaitArgs,
     },
+    /// List the jobs this machine started for this base URL and project, newest first, from
+    /// the local history ($XDG_STATE_HOME/mintlify-agent/history.jsonl; v2 has no list
+    /// endpoint). Needs no key.
+    List(ListArgs),
     /// Show a job.
     Get {
         /// The job id.
@@ -165,11 +186,24 @@ pub enum JobCommand {
     /// Wait until a job finishes.
     Wait {
         /// The job id.
-        id: String,
+        #[arg(required_unless_present = "last")]
+        id: Option<String>,
+        /// Wait for the newest job this machine started for this base URL and project (from
+        /// the local history).
+        #[arg(long, conflicts_with = "id")]
+        last: bool,
         /// Give up after this long (e.g. 90s, 10m).
         #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
         timeout: Option<Duration>,
     },
+}
+
+/// `job list`
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// How many to show at most.
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
 }
 
 /// `--wait [--timeout D]`

@@ -42,7 +42,8 @@ pub async fn job(context: &Context, command: JobCommand) -> Result<(), Failure> 
             tracing::trace!(%prompt, "creating a job");
             crate::github::asked(&prompt);
             context.progress.set(Progress::Creating(Kind::Job));
-            let reply = v2.create_job_with_response(prompt).await?;
+            let reply = v2.create_job_with_response(prompt.clone()).await?;
+            crate::history::started("create", reply.value(), &prompt);
             let id = reply.value().id.clone();
             context.progress.set(Progress::Job(id.clone()));
             if !wait.wait {
@@ -65,19 +66,78 @@ pub async fn job(context: &Context, command: JobCommand) -> Result<(), Failure> 
             tracing::trace!(%prompt, job = id, "sending a message");
             crate::github::asked(&prompt);
             context.progress.set(Progress::Messaging(id.to_owned()));
-            let reply = v2.send_message_with_response(id, prompt).await?;
+            let reply = v2.send_message_with_response(id, prompt.clone()).await?;
+            crate::history::started("message", reply.value(), &prompt);
             context.progress.set(Progress::Job(id.to_owned()));
             if !wait.wait {
                 return context.printer.job(&reply);
             }
             wait_job(context, id, wait.timeout).await
         }
-        JobCommand::Wait { id, timeout } => {
-            let id = input::id(&id, "the job id (ID)")?;
+        // Run by `main` before a client is built: it needs none.
+        JobCommand::List(_) => Ok(()),
+        JobCommand::Wait { id, timeout, .. } => {
+            // Without an id, clap has made sure that --last was given.
+            let newest = match id {
+                Some(id) => id,
+                None => last_job(context)?,
+            };
+            let id = input::id(&newest, "the job id (ID)")?;
             context.progress.set(Progress::Job(id.to_owned()));
             wait_job(context, id, timeout).await
         }
     }
+}
+
+/// `job list`: the local history's jobs for this base URL and project; no request is made.
+pub fn list_jobs(
+    global: &crate::args::Global,
+    printer: Printer,
+    args: &crate::args::ListArgs,
+) -> Result<(), Failure> {
+    let project = global.project.as_deref().ok_or_else(|| {
+        Failure::Usage("no project: set MINTLIFY_PROJECT_ID or --project".to_owned())
+    })?;
+    let base_url = crate::history::normalized_base_url(
+        global
+            .base_url
+            .as_deref()
+            .unwrap_or(mintlify_agent::DEFAULT_BASE_URL),
+    );
+    let mut jobs = crate::history::jobs(&base_url, project);
+    jobs.truncate(args.limit);
+    if printer.json {
+        return printer.json_line(&json!({ "jobs": jobs }));
+    }
+    if jobs.is_empty() {
+        printer.note(&format!(
+            "no jobs started from this machine for project {project} at {base_url}"
+        ));
+    }
+    for job in &jobs {
+        printer.text_line(&format!(
+            "{}  {}  {}  {}",
+            job.id,
+            job.status.as_deref().unwrap_or("unknown"),
+            job.started_at,
+            job.prompt.as_deref().unwrap_or("")
+        ))?;
+    }
+    Ok(())
+}
+
+/// The newest job of the history for this client's base URL and project (`job wait --last`).
+fn last_job(context: &Context) -> Result<String, Failure> {
+    let (base_url, project) = (context.client.base_url(), context.client.project_id());
+    crate::history::jobs(base_url, project)
+        .into_iter()
+        .next()
+        .map(|job| job.id)
+        .ok_or_else(|| {
+            Failure::Usage(format!(
+                "--last: the history holds no job for project {project} at {base_url}                  (see: mintlify-agent job list)"
+            ))
+        })
 }
 
 /// The prompt from the argument (`-`: standard input) or `--file`.

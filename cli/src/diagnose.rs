@@ -89,8 +89,8 @@ pub fn hint(error: &Error) -> Option<String> {
     };
     let via = match &proxy {
         Some(proxy) => format!(
-            "through the proxy {proxy} (from HTTPS_PROXY, HTTP_PROXY or ALL_PROXY; NO_PROXY \
-             bypasses it)"
+            "The request went through the proxy {proxy} (from HTTPS_PROXY, HTTP_PROXY or \
+             ALL_PROXY; NO_PROXY bypasses it)."
         ),
         None => String::new(),
     };
@@ -98,7 +98,7 @@ pub fn hint(error: &Error) -> Option<String> {
         .into_iter()
         .filter(|s| !s.is_empty())
         .collect::<Vec<_>>()
-        .join("; ");
+        .join("\n");
     (!text.is_empty()).then_some(text)
 }
 

@@ -61,9 +61,21 @@ fn record(change: impl FnOnce(&mut Record)) {
     }
 }
 
+/// The commands that write outputs and a summary; every command annotates its failure.
+const REPORTED: [&str; 6] = [
+    "job create",
+    "job message",
+    "job wait",
+    "job get",
+    "session run",
+    "session get",
+];
+
 /// Starts the record of `command` (`job create`…); also starts the clock.
 pub fn start(command: &str) {
-    record(|r| r.command = command.to_owned());
+    if REPORTED.contains(&command) {
+        record(|r| r.command = command.to_owned());
+    }
 }
 
 /// What was asked (a prompt or a task); the summary shows its first line.
@@ -311,9 +323,12 @@ fn summary(record: &Record, took: &str) -> String {
 /// (`\u{3a}`), so that server text printed by the CLI cannot be a workflow command
 /// (`::add-mask::`, `::stop-commands::`). `at_line_start` carries across calls.
 pub fn neutralize_commands(text: &str, at_line_start: &mut bool) -> Option<String> {
-    if !active() {
-        return None;
-    }
+    active().then(|| neutralize(text, at_line_start))
+}
+
+/// [`neutralize_commands`] in and out of Actions. The runner reads lines as .NET does (ended by
+/// LF, CR or CRLF) and trims leading white space before looking for `::`.
+fn neutralize(text: &str, at_line_start: &mut bool) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -321,7 +336,7 @@ pub fn neutralize_commands(text: &str, at_line_start: &mut bool) -> Option<Strin
                 out.push_str("\\u{3a}");
                 *at_line_start = false;
             }
-            '\n' => {
+            '\n' | '\r' => {
                 out.push(c);
                 *at_line_start = true;
             }
@@ -332,7 +347,7 @@ pub fn neutralize_commands(text: &str, at_line_start: &mut bool) -> Option<Strin
             }
         }
     }
-    Some(out)
+    out
 }
 
 #[cfg(test)]
@@ -409,6 +424,27 @@ mod tests {
                 }
                 previous = if previous == '\\' && c == '\\' { ' ' } else { c };
             }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn no_line_of_output_is_a_workflow_command(
+            pieces in proptest::collection::vec("(::|:|\\r|\\n|\\r\\n| |\u{a0}|\u{3000}|\t|x|warning|add-mask)*", 0..12),
+        ) {
+            // Written in pieces, as a live run's text arrives, with the state carried over.
+            let mut at_line_start = true;
+            let written: String = pieces
+                .iter()
+                .map(|piece| neutralize(piece, &mut at_line_start))
+                .collect();
+            // As the runner reads it: lines ended by LF, CR or CRLF, leading white space trimmed.
+            for line in written.split(['\n', '\r']) {
+                prop_assert!(!line.trim_start().starts_with(':'), "{line:?} in {written:?}");
+            }
+            // Nothing but the colons changed.
+            let original: String = pieces.concat();
+            prop_assert_eq!(written.replace("\\u{3a}", ":"), original);
         }
     }
 

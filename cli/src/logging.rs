@@ -2,8 +2,6 @@
 //! CLI's own) as lines on standard error. Nothing is installed without either, so that a
 //! command's standard error holds only what it says itself.
 
-use std::io::IsTerminal;
-
 use tracing_subscriber::EnvFilter;
 
 /// The filter for `-v` (1), `-vv` (2), `-vvv` (3 or more): this program's and the library's
@@ -41,11 +39,9 @@ pub fn install(verbose: u8) -> (bool, Option<String>) {
     let Some(filter) = filter else {
         return (false, warning);
     };
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let installed = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .with_ansi(color)
         .try_init()
         .is_ok();
     (installed, warning)

@@ -1,10 +1,12 @@
 //! `mintlify-agent`: Mintlify's agent API from a terminal or a CI script, on the SDK.
 
 mod args;
+mod auth;
 mod commands;
 mod completions;
 mod diagnose;
 mod github;
+mod history;
 mod input;
 mod logging;
 #[cfg(feature = "mcp")]
@@ -98,8 +100,13 @@ async fn run(cli: Cli, progress: Tracker) -> Result<(), Failure> {
     let mut printer = Printer::new(cli.global.json);
     // A spinner would draw over the log lines.
     printer.decorate &= !logging;
+    if let Command::Job(args::JobCommand::List(list)) = &cli.command {
+        // Local only: no key, no request.
+        return commands::list_jobs(&cli.global, printer, list);
+    }
     // Kept alive for the whole command: a `--fake` server stops when dropped.
     let (client, _server, wait) = connect(&cli.global, printer).await?;
+    history::configure(client.base_url(), client.project_id(), !cli.global.fake);
     let context = Context {
         client,
         printer,
@@ -110,6 +117,7 @@ async fn run(cli: Cli, progress: Tracker) -> Result<(), Failure> {
     match cli.command {
         Command::Job(command) => commands::job(&context, command).await,
         Command::Session(command) => commands::session(&context, command).await,
+        Command::Auth(args::AuthCommand::Check) => auth::check(&context.client, printer).await,
         Command::Completions { shell } => completions::print(shell),
         #[cfg(feature = "mcp")]
         Command::Mcp(args) => mcp::serve(context.client, context.wait, args).await,

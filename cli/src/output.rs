@@ -55,6 +55,7 @@ impl Printer {
     /// A job: the object as the server sent it, or a line.
     pub fn job(&self, reply: &Response<AgentJob>) -> Result<(), Failure> {
         crate::github::saw_job(reply.value());
+        crate::history::seen(reply.value());
         if self.json {
             self.json_line(&as_sent(reply))
         } else {

@@ -35,7 +35,11 @@ fn command_at(base_url: &str, project: &str, args: &[&str]) -> Command {
         .args(args)
         .env("MINTLIFY_API_KEY", KEY)
         .env_remove("MINTLIFY_PROJECT_ID")
-        .env_remove("MINTLIFY_BASE_URL");
+        .env_remove("MINTLIFY_BASE_URL")
+        // Neither the user's history nor a runner's files (tests/history.rs, tests/github.rs).
+        .env("MINTLIFY_NO_HISTORY", "1")
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("MINTLIFY_LOG");
     command
 }
 
@@ -904,9 +908,32 @@ async fn a_failed_creation_says_the_job_may_exist() {
 async fn help_lists_every_exit_code() {
     let server = server().await;
     let help = stdout(&run(command(&server, &["--help"])).await);
-    for code in ["  0 ", "  1 ", "  2 ", "  3 ", "  4 ", "  130 ", "  141 "] {
+    for code in [
+        "  0 ", "  1 ", "  2 ", "  3 ", "  4 ", "  5 ", "  130 ", "  141 ",
+    ] {
         assert!(help.contains(code), "{code}: {help}");
     }
+    for text in [
+        "auth",
+        "-v, --verbose",
+        "MINTLIFY_LOG",
+        "MINTLIFY_NO_HISTORY",
+        "SSL_CERT_FILE",
+    ] {
+        assert!(help.contains(text), "{text}: {help}");
+    }
+    let help = stdout(&run(command(&server, &["job", "--help"])).await);
+    assert!(
+        help.contains("list ") && help.contains("local history"),
+        "{help}"
+    );
+    let help = stdout(&run(command(&server, &["job", "wait", "--help"])).await);
+    assert!(help.contains("--last"), "{help}");
+    let help = stdout(&run(command(&server, &["auth", "--help"])).await);
+    assert!(
+        help.contains("check ") && help.contains("costs nothing"),
+        "{help}"
+    );
 }
 
 /// Plain http off loopback needs --allow-insecure-http (or its variable), and then warns.

@@ -309,6 +309,17 @@ async fn server_text_cannot_add_an_output_or_a_command() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn commands_without_a_job_write_no_outputs() {
+    let server = kit(1).await;
+    let runner = Runner::new();
+    let output = run(cli(&server, Some(&runner), &["auth", "check"])).await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let output = run(cli(&server, Some(&runner), &["job", "list"])).await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(untouched(&runner.output) && untouched(&runner.summary));
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn nothing_changes_outside_actions() {
     let server = kit(1).await;
     let runner = Runner::new();

@@ -105,8 +105,8 @@ async fn tls_front(
     (format!("https://127.0.0.1:{}", address.port()), accepted)
 }
 
-/// A proxy that answers every `CONNECT` with 403, counting them.
-async fn refusing_proxy() -> (String, Arc<AtomicUsize>) {
+/// A proxy that answers every `CONNECT` with `status_line`, counting them.
+async fn refusing_proxy(status_line: &'static str) -> (String, Arc<AtomicUsize>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     let seen = Arc::new(AtomicUsize::new(0));
@@ -126,9 +126,8 @@ async fn refusing_proxy() -> (String, Arc<AtomicUsize>) {
                 if head.starts_with(b"CONNECT ") {
                     count.fetch_add(1, Ordering::SeqCst);
                 }
-                let _ = tcp
-                    .write_all(b"HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n")
-                    .await;
+                let reply = format!("{status_line}\r\ncontent-length: 0\r\n\r\n");
+                let _ = tcp.write_all(reply.as_bytes()).await;
             });
         }
     });
@@ -306,6 +305,23 @@ async fn the_cli_says_the_cause_and_the_fix_and_ssl_cert_file_fixes_it() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(String::from_utf8_lossy(&output.stdout).starts_with("job_"));
 
+    // `auth check` says the same: unreachable with the cause, then accepted.
+    let output = run(cli(&url, &["auth", "check"])).await;
+    assert_eq!(output.status.code(), Some(5), "{}", stderr(&output));
+    assert!(
+        String::from_utf8_lossy(&output.stdout).contains(&format!("server: cannot reach {url}"))
+    );
+    let mut fixed = cli(&url, &["auth", "check"]);
+    fixed
+        .env("SSL_CERT_FILE", &ca_file)
+        .env_remove("SSL_CERT_DIR");
+    let output = run(fixed).await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        String::from_utf8_lossy(&output.stdout)
+            .contains(&format!("key accepted for project acme at {url}"))
+    );
+
     // Trusted CA, wrong name; trusted CA, expired.
     for (names, years, says, cause) in [
         (
@@ -348,7 +364,7 @@ async fn a_proxy_that_refuses_is_named() {
     let ca = Ca::new();
     let (cert, key) = ca.leaf(&["127.0.0.1"], None);
     let (url, accepted) = tls_front(&cert, &key, server.address()).await;
-    let (proxy, connects) = refusing_proxy().await;
+    let (proxy, connects) = refusing_proxy("HTTP/1.1 403 Forbidden").await;
     let mut command = cli(&url, &["job", "get", "job_1"]);
     command.env(
         "HTTPS_PROXY",
@@ -362,10 +378,20 @@ async fn a_proxy_that_refuses_is_named() {
         "{text}"
     );
     assert!(
-        text.contains(&format!("through the proxy {proxy}")),
+        text.contains(&format!("The request went through the proxy {proxy} ")),
         "{text}"
     );
     assert!(!text.contains("proxy_SECRET"), "{text}");
     assert!(connects.load(Ordering::SeqCst) >= 1);
     assert_eq!(accepted.load(Ordering::SeqCst), 0, "went around the proxy");
+
+    // A proxy that wants credentials fails the same way every time: not retried, exit 5.
+    let (proxy, connects) = refusing_proxy("HTTP/1.1 407 Proxy Authentication Required").await;
+    let mut command = cli(&url, &["--json", "job", "get", "job_1"]);
+    command.env("HTTPS_PROXY", &proxy);
+    let output = run(command).await;
+    assert_eq!(output.status.code(), Some(5), "{}", stderr(&output));
+    let error: serde_json::Value = serde_json::from_str(stderr(&output).trim()).unwrap();
+    assert_eq!(error["error"]["cause"], "proxy_auth_required", "{error}");
+    assert_eq!(connects.load(Ordering::SeqCst), 1, "retried");
 }

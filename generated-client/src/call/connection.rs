@@ -1,5 +1,8 @@
 //! Why a request got no answer: [`ConnectionCause`], read from a transport error's source chain,
 //! and the proxy a request goes through ([`proxy_for`]).
+//!
+//! TLS failures are told apart with the rustls features (the default, and `rustls-ring`); with
+//! `native-tls` alone they are [`ConnectionCause::Other`], and retried as before.
 
 use std::error::Error as StdError;
 
