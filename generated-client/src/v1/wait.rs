@@ -56,7 +56,7 @@ impl V1<'_> {
             options,
             poll,
             |reply: &Response<AgentSession>| (reply.value().haulted == Some(true)).then_some(()),
-            |reply| LastSeen::Session(reply.into_inner()),
+            |reply| LastSeen::Session(reply.value().clone()),
             |event| observe(event.map(Response::value)),
         )
         .await?;

@@ -86,7 +86,7 @@ impl<'a> V2<'a> {
             options,
             |max_age| self.shared_poll(&waiter, id, max_age),
             |reply: &Response<AgentJob>| options.outcome(reply.value()),
-            |reply| LastSeen::Job(reply.into_inner()),
+            seen_job,
             |event| observe(event.map(Response::value)),
         )
         .await?;
@@ -191,7 +191,7 @@ impl<'a> V2<'a> {
             waiter: self.client.shared().job_polls.register(id),
             options: options.clone(),
             id: id.to_owned(),
-            polls: Polls::new(options),
+            polls: Polls::new(options, seen_job),
             last: None,
             ended: false,
         };
@@ -223,9 +223,7 @@ impl<'a> V2<'a> {
                             watch.ended = true;
                             let error = watch
                                 .polls
-                                .deadline_error(WaitTarget::Job(watch.id.clone()), |reply| {
-                                    LastSeen::Job(reply.into_inner())
-                                });
+                                .deadline_error(WaitTarget::Job(watch.id.clone()));
                             return Some((Err(error), watch));
                         }
                     }
@@ -256,6 +254,11 @@ impl<'a> V2<'a> {
         let asked = server_delay(reply.headers(), SystemTime::now());
         Ok((reply, asked))
     }
+}
+
+/// What a wait remembers of a poll's reply for its deadline's error.
+fn seen_job(reply: &Response<AgentJob>) -> LastSeen {
+    LastSeen::Job(reply.value().clone())
 }
 
 /// Whether two polls saw the same job.

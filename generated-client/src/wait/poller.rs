@@ -112,16 +112,20 @@ pub(crate) struct Polls<T> {
     first: bool,
     /// The wait the last reply (or error) asked for.
     asked: Option<Duration>,
-    last: Option<T>,
+    /// What a value is remembered as: only what the deadline's error names (a job, not its
+    /// reply's headers and body), so that thousands of waits stay small.
+    seen: fn(&T) -> LastSeen,
+    last: Option<LastSeen>,
     last_error: Option<Error>,
 }
 
-impl<T: Clone> Polls<T> {
-    pub(crate) fn new(options: &WaitOptions) -> Self {
+impl<T> Polls<T> {
+    pub(crate) fn new(options: &WaitOptions, seen: fn(&T) -> LastSeen) -> Self {
         Self {
             poller: Poller::new(options),
             first: true,
             asked: None,
+            seen,
             last: None,
             last_error: None,
         }
@@ -142,7 +146,7 @@ impl<T: Clone> Polls<T> {
             None => Step::Deadline,
             Some(Ok((value, asked))) => {
                 self.asked = asked;
-                self.last = Some(value.clone());
+                self.last = Some((self.seen)(&value));
                 self.last_error = None;
                 Step::Seen(value)
             }
@@ -156,17 +160,13 @@ impl<T: Clone> Polls<T> {
         }
     }
 
-    /// The error for a wait whose deadline passed: what the last successful poll saw (as
-    /// `seen` makes it), and the last poll's error if it failed.
-    pub(crate) fn deadline_error(
-        &mut self,
-        target: WaitTarget,
-        seen: impl FnOnce(T) -> LastSeen,
-    ) -> Error {
+    /// The error for a wait whose deadline passed: what the last successful poll saw, and the
+    /// last poll's error if it failed.
+    pub(crate) fn deadline_error(&mut self, target: WaitTarget) -> Error {
         Error::WaitDeadline {
             target,
             waited: self.poller.started.elapsed(),
-            last_seen: self.last.take().map(|value| Box::new(seen(value))),
+            last_seen: self.last.take().map(Box::new),
             last_error: self.last_error.take().map(Box::new),
         }
     }
@@ -174,22 +174,21 @@ impl<T: Clone> Polls<T> {
 
 /// Polls until `finish` makes something of a value, and returns both: transient errors are
 /// polled through, others end the wait, and the deadline (which also cuts off a poll in flight)
-/// ends it with [`Error::WaitDeadline`] carrying what was last seen. `observe` is told of every
+/// ends it with [`Error::WaitDeadline`] carrying what was last seen (as `seen` tells it). `observe` is told of every
 /// poll, failed ones included, before `finish` looks at it.
 pub(crate) async fn until<T, U, F, Fut>(
     target: WaitTarget,
     options: &WaitOptions,
     mut poll: F,
     finish: impl Fn(&T) -> Option<U>,
-    seen: impl FnOnce(T) -> LastSeen,
+    seen: fn(&T) -> LastSeen,
     mut observe: impl FnMut(PollEvent<'_, T>),
 ) -> Result<(T, U), Error>
 where
-    T: Clone,
     F: FnMut(Duration) -> Fut,
     Fut: Future<Output = Polled<T>>,
 {
-    let mut polls = Polls::new(options);
+    let mut polls = Polls::new(options, seen);
     loop {
         match polls.next(&mut poll).await {
             Step::Seen(value) => {
@@ -200,7 +199,7 @@ where
             }
             Step::Failed(error) => observe(PollEvent::Failed(&error)),
             Step::Ended(error) => return Err(error),
-            Step::Deadline => return Err(polls.deadline_error(target, seen)),
+            Step::Deadline => return Err(polls.deadline_error(target)),
         }
     }
 }
