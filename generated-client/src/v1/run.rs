@@ -147,7 +147,10 @@ impl AgentRun {
         };
         while let Some(event) = self.next().await {
             match event {
-                Ok(event) => transcript.apply(&event),
+                Ok(event) => {
+                    transcript.set_protocol(self.protocol());
+                    transcript.apply(&event);
+                }
                 Err(StreamError::Transport { source }) => {
                     return Err(Error::Stream {
                         session_id: self.session_id,

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use super::event::AgentEvent;
+use super::protocol::Protocol;
 use super::raw_json::RawJson;
 pub use parts::{Part, PartState, ReasoningDetail};
 use tools::PartialCall;
@@ -60,6 +61,9 @@ pub struct Transcript {
     partial_calls: HashMap<String, PartialCall>,
     #[serde(skip)]
     v4: V4Parts,
+    /// Read from an AI SDK 4 data stream (see [`Transcript::set_protocol`]).
+    #[serde(skip)]
+    data_stream: bool,
 }
 
 fn to_value(raw: &Option<RawJson>) -> Option<Value> {
@@ -81,6 +85,15 @@ impl Transcript {
             continuing: true,
             ..Self::default()
         }
+    }
+
+    /// Says which protocol the events came in (a [`crate::stream::Decoder::protocol`]), where
+    /// the SDKs' readers differ in a way the events do not show: AI SDK 4's chat client
+    /// updates a tool call's first part anywhere in the message, the AI SDK 5+ readers the
+    /// current step's part (an earlier step's call gets a new one). `None` or another protocol:
+    /// the AI SDK 5+ way, as [`Transcript::new`] starts.
+    pub fn set_protocol(&mut self, protocol: Option<Protocol>) {
+        self.data_stream = protocol == Some(Protocol::DataStream);
     }
 
     /// All the text for the user, joined.

@@ -422,8 +422,13 @@ impl Transcript {
     }
 
     /// The current step's part for the call, of the kind asked (dynamic or not; any: `None`).
+    /// From an AI SDK 4 data stream: the message's first part for the call, in any step.
     fn find_in_step(&self, tool_call_id: &str, dynamic: Option<bool>) -> Option<usize> {
-        let start = self.step_start();
+        let start = if self.data_stream {
+            0
+        } else {
+            self.step_start()
+        };
         (start..self.parts.len()).find(|&i| {
             self.tool_at(i).is_some_and(|call| {
                 call.tool_call_id == tool_call_id && dynamic.is_none_or(|d| call.dynamic == d)
