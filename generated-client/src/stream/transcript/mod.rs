@@ -5,6 +5,7 @@
 mod metadata;
 mod parts;
 mod tools;
+mod types;
 mod ui_message;
 mod v4;
 
@@ -15,10 +16,8 @@ use serde_json::Value;
 use super::event::AgentEvent;
 use super::protocol::Protocol;
 use super::raw_json::RawJson;
-pub use parts::{Part, PartState, ReasoningDetail};
-use tools::PartialCall;
-pub use tools::{Approval, ToolCall, ToolState};
-use v4::V4Parts;
+pub use types::{Approval, Part, PartState, ReasoningDetail, ToolCall, ToolState};
+use types::{PartialCall, V4Parts};
 
 /// The assistant message a run built, with how it ended.
 ///

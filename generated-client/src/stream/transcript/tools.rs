@@ -2,152 +2,10 @@
 
 use serde_json::Value;
 
-use super::parts::Part;
+use super::types::{Approval, Part, PartialCall, ToolCall, ToolState};
 use super::{Transcript, to_value};
 use crate::stream::event::{AgentEvent, ApprovalRequest, InputEncoding, ToolMeta};
 use crate::stream::partial_json::parse_partial_json;
-
-/// Where a tool call is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ToolState {
-    /// Its input is arriving.
-    InputStreaming,
-    /// Its input is complete.
-    InputAvailable,
-    /// It waits for approval.
-    ApprovalRequested,
-    /// Its approval was answered.
-    ApprovalResponded,
-    /// It has output.
-    OutputAvailable,
-    /// It failed.
-    OutputError,
-    /// It was denied.
-    OutputDenied,
-}
-
-impl ToolState {
-    pub(super) fn as_str(self) -> &'static str {
-        match self {
-            ToolState::InputStreaming => "input-streaming",
-            ToolState::InputAvailable => "input-available",
-            ToolState::ApprovalRequested => "approval-requested",
-            ToolState::ApprovalResponded => "approval-responded",
-            ToolState::OutputAvailable => "output-available",
-            ToolState::OutputError => "output-error",
-            ToolState::OutputDenied => "output-denied",
-        }
-    }
-}
-
-/// A tool call's approval: asked by `tool-approval-request`, answered by
-/// `tool-approval-response`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct Approval {
-    /// The approval's id.
-    pub id: String,
-    /// What is to be approved.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub descriptor: Option<Value>,
-    /// The input as the tool's input schema sees it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub input_schema_input: Option<Value>,
-    /// Why approval was asked.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub request_reason: Option<String>,
-    /// Whether the approval is automatic (kept only when `true`, as the AI SDK keeps it).
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub is_automatic: bool,
-    /// A signature over the request.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub signature: Option<String>,
-    /// Whether it was approved, once answered.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub approved: Option<bool>,
-    /// Why, as the answer says.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-}
-
-/// One tool call of a run, with the fields of the AI SDK's tool part (`None` where it has none).
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ToolCall {
-    /// The call's id.
-    pub tool_call_id: String,
-    /// The tool (e.g. `read_file`, `edit_file`).
-    pub tool_name: String,
-    /// Whether it is a dynamic tool (a `dynamic-tool` part).
-    pub dynamic: bool,
-    /// Where it is.
-    pub state: ToolState,
-    /// The tool's title for people.
-    pub title: Option<String>,
-    /// The tool's own metadata.
-    pub tool_metadata: Option<Value>,
-    /// The input. While it streams it is `None`: read it with [`ToolCall::partial_input`]
-    /// (parsing it on every piece would cost time quadratic in its length).
-    pub input: Option<Value>,
-    /// How the input streams, when the call said.
-    pub input_encoding: Option<InputEncoding>,
-    /// The input's text as streamed so far, while it streams (the AI SDK's `rawInput`).
-    pub raw_input: Option<String>,
-    /// The output.
-    pub output: Option<Value>,
-    /// Why it failed.
-    pub error_text: Option<String>,
-    /// Whether the provider ran it.
-    pub provider_executed: Option<bool>,
-    /// Whether the output is preliminary (more will come).
-    pub preliminary: Option<bool>,
-    /// Provider metadata of the call.
-    pub call_provider_metadata: Option<Value>,
-    /// Provider metadata of the result.
-    pub result_provider_metadata: Option<Value>,
-    /// Its approval, once asked.
-    pub approval: Option<Approval>,
-    /// The input is the partial parse of `raw_input`, not computed yet.
-    #[serde(skip)]
-    input_pending: bool,
-}
-
-impl ToolCall {
-    /// The input as the AI SDK shows it: while it streams, the partial parse of the text so far
-    /// (`parsePartialJson`: open strings, arrays and objects closed), or the text itself when
-    /// the call streams text; else [`ToolCall::input`].
-    pub fn partial_input(&self) -> Option<Value> {
-        if !self.input_pending {
-            return self.input.clone();
-        }
-        let text = self.raw_input.as_deref().unwrap_or_default();
-        match self.input_encoding {
-            Some(InputEncoding::Text) => Some(Value::String(text.to_owned())),
-            _ => parse_partial_json(text),
-        }
-    }
-
-    /// Computes a pending input, as the AI SDK has it whenever the part changes state.
-    fn settle_input(&mut self) {
-        if self.input_pending {
-            self.input = self.partial_input();
-            self.input_pending = false;
-        }
-    }
-}
-
-/// A tool call whose input streams (`tool-input-start`), as the AI SDK keeps it by id.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub(super) struct PartialCall {
-    text: String,
-    tool_name: String,
-    dynamic: bool,
-    input_encoding: Option<InputEncoding>,
-    title: Option<String>,
-    tool_metadata: Option<Value>,
-}
 
 /// A change to a tool part, as the AI SDK's `updateToolPart` takes it: `None` fields clear the
 /// part's, except where said.
@@ -524,19 +382,6 @@ impl Transcript {
                     input_pending: update.input_pending,
                 })));
             }
-        }
-    }
-}
-
-impl PartialCall {
-    fn clone_without_text(&self) -> Self {
-        Self {
-            text: String::new(),
-            tool_name: self.tool_name.clone(),
-            dynamic: self.dynamic,
-            input_encoding: self.input_encoding,
-            title: self.title.clone(),
-            tool_metadata: self.tool_metadata.clone(),
         }
     }
 }

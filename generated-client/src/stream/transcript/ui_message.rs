@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 
 use super::Transcript;
-use super::parts::{Part, PartState};
+use super::types::{Part, PartState};
 
 impl Transcript {
     /// The message as the AI SDK's `UIMessage` JSON (`{ id, role, parts, metadata }`), for

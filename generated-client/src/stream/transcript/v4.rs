@@ -2,18 +2,9 @@
 //! and reasoning parts no chunk opens, reasoning details, steps that continue, annotations.
 
 use super::Transcript;
-use super::parts::{Part, PartState, ReasoningDetail};
+use super::types::{Part, PartState, ReasoningDetail};
 use crate::stream::event::AgentEvent;
 use crate::stream::raw_json::RawJson;
-
-/// The open parts of the AI SDK 4 data stream, whose chunks have no ids: the text and
-/// reasoning parts deltas go to, and the reasoning part's text detail.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub(super) struct V4Parts {
-    text: Option<usize>,
-    reasoning: Option<usize>,
-    detail: Option<usize>,
-}
 
 impl Transcript {
     /// Adds one v4 event; others are not for this module.
