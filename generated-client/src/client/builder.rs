@@ -111,8 +111,8 @@ impl ClientBuilder {
     }
 
     /// The largest successful reply body read (default 8 MiB, far above any real reply). A
-    /// larger one is not read, and the call fails with [`Error::ResponseTooLarge`]. Error replies
-    /// are read up to 16 KiB, which the error keeps.
+    /// larger one is not read, and the call fails with [`crate::Error::ResponseTooLarge`].
+    /// Error replies are read up to 16 KiB, which the error keeps.
     pub fn max_response_bytes(mut self, bytes: usize) -> Self {
         self.max_response_bytes = Some(bytes);
         self
@@ -132,7 +132,7 @@ impl ClientBuilder {
     }
 
     /// Refuses creations and messages beyond `per_hour` within any hour, before sending, with
-    /// [`Error::RateLimited`]. Mintlify's own limit is 100. Off by default.
+    /// [`crate::Error::RateLimited`]. Mintlify's own limit is 100. Off by default.
     pub fn client_side_budget(mut self, per_hour: usize) -> Self {
         self.budget = Some(per_hour);
         self
