@@ -117,16 +117,19 @@ impl<T: Clone + Send + Sync + 'static> Registration<T> {
         }
     }
 
-    /// Clears the request that ended, keeping its value for waiters that come soon after.
+    /// Clears the request that ended, keeping its value for the other waiters of the id, if
+    /// there are any: a waiter alone has the value already, and thousands of lone waits keep
+    /// no copy of their last reply here.
     fn settle(&self, ended: &InFlight<T>, result: &Polled<T>) {
         let mut slots = lock(&self.slots);
         if let Some(slot) = slots.get_mut(&self.id)
             && slot.in_flight.as_ref().is_some_and(|f| f.ptr_eq(ended))
         {
             slot.in_flight = None;
-            if let Ok(value) = result {
-                slot.last = Some((Instant::now(), value.clone()));
-            }
+            slot.last = match result {
+                Ok(value) if slot.waiters > 1 => Some((Instant::now(), value.clone())),
+                _ => None,
+            };
         }
     }
 }
@@ -187,6 +190,31 @@ mod tests {
         assert!(matches!(reused, Ok((1, None))));
         let fresh = waiters[1].poll(Duration::ZERO, counting(&sent)).await;
         assert!(matches!(fresh, Ok((2, None))));
+        assert_eq!(sent.load(Ordering::SeqCst), 2);
+    }
+
+    /// A waiter alone keeps nothing in the hub: its result is not held for others.
+    #[tokio::test(start_paused = true)]
+    async fn a_lone_waiter_leaves_no_copy_of_its_result() {
+        let hub = PollHub::<u32>::default();
+        let sent = Arc::new(AtomicUsize::new(0));
+        let alone = hub.register("job_1");
+        assert!(matches!(
+            alone.poll(Duration::ZERO, counting(&sent)).await,
+            Ok((1, None))
+        ));
+        assert!(lock(&hub.slots)["job_1"].last.is_none());
+        let other = hub.register("job_1");
+        assert!(matches!(
+            alone.poll(Duration::ZERO, counting(&sent)).await,
+            Ok((2, None))
+        ));
+        assert!(
+            lock(&hub.slots)["job_1"].last.is_some(),
+            "kept for the other waiter"
+        );
+        let reused = other.poll(Duration::from_secs(1), counting(&sent)).await;
+        assert!(matches!(reused, Ok((2, None))));
         assert_eq!(sent.load(Ordering::SeqCst), 2);
     }
 
