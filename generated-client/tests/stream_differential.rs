@@ -13,6 +13,8 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod support;
+
 use std::path::Path;
 
 use mintlify_agent::stream::{AgentEvent, Decoder, Part, StreamError, Transcript};
@@ -271,33 +273,5 @@ fn check(index: usize, case: &Value) -> Result<(), String> {
 #[test]
 fn random_streams_end_as_the_ai_sdk_reads_them() {
     let (path, file) = cases();
-    let cases = file["cases"].as_array().unwrap();
-    assert!(!cases.is_empty());
-    let failures: Vec<String> = cases
-        .iter()
-        .enumerate()
-        .filter_map(|(i, case)| {
-            check(i, case)
-                .err()
-                .map(|why| format!("case {i} ({:?}): {why}", &case["body"].as_str().unwrap()))
-        })
-        .collect();
-    println!(
-        "{path}: seed {}, {} of {} cases match",
-        file["seed"],
-        cases.len() - failures.len(),
-        cases.len()
-    );
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases differ; the first:\n{}",
-        failures.len(),
-        cases.len(),
-        failures
-            .iter()
-            .take(3)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n\n")
-    );
+    support::differential::check_all(&path, &file, 3, check);
 }

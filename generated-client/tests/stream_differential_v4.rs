@@ -13,6 +13,8 @@
 
 #![allow(clippy::unwrap_used, clippy::panic)]
 
+mod support;
+
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -482,35 +484,7 @@ fn check(index: usize, case: &Value) -> Result<(), String> {
 #[test]
 fn random_data_streams_end_as_ai_sdk_4_reads_them() {
     let (path, file) = cases();
-    let cases = file["cases"].as_array().unwrap();
-    assert!(!cases.is_empty());
-    let failures: Vec<String> = cases
-        .iter()
-        .enumerate()
-        .filter_map(|(i, case)| {
-            check(i, case)
-                .err()
-                .map(|why| format!("case {i} ({:?}): {why}", &case["body"].as_str().unwrap()))
-        })
-        .collect();
-    println!(
-        "{path}: seed {}, {} of {} cases match",
-        file["seed"],
-        cases.len() - failures.len(),
-        cases.len()
-    );
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases differ; the first:\n{}",
-        failures.len(),
-        cases.len(),
-        failures
-            .iter()
-            .take(4)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n\n")
-    );
+    support::differential::check_all(&path, &file, 4, check);
 }
 
 /// The minimal case the random ones found: a call streamed in one step and made in the next.

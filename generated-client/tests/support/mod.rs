@@ -1,8 +1,10 @@
 //! Helpers shared by the SDK's end-to-end suites: clients for the test kit's server that retry
-//! fast, request counts, and `raw`, a bare TCP server that sends what no real server would.
+//! fast, request counts, `raw`, a bare TCP server that sends what no real server would, and
+//! `differential`, which runs the AI SDK's differential samples.
 
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod differential;
 pub mod raw;
 
 use mintlify_agent_testkit::TestServer;
