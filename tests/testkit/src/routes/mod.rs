@@ -1,5 +1,5 @@
-//! The six operations of `specs/v1.yaml` and `specs/v2.yaml`, and the layers every request
-//! passes: the request log, scripted faults, auth and the project check.
+//! The routes of the six operations ([`Operation`]) and the layers every request passes: the
+//! request log, scripted faults, auth and the project check.
 
 mod body;
 mod middleware;
@@ -10,63 +10,8 @@ use axum::Router;
 use axum::routing::{get, post};
 
 use crate::api_error::ApiError;
-use crate::state::Shared;
-
-/// An operation of the agent API.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Operation {
-    /// `POST /v1/agent/{projectId}/job` (streams).
-    V1CreateJob,
-    /// `GET /v1/agent/{projectId}/job/{id}`.
-    V1GetJob,
-    /// `GET /v1/agent/{projectId}/jobs`.
-    V1ListJobs,
-    /// `POST /v2/agent/{projectId}/job`.
-    V2CreateJob,
-    /// `GET /v2/agent/{projectId}/job/{id}`.
-    V2GetJob,
-    /// `POST /v2/agent/{projectId}/job/{id}/message`.
-    V2SendMessage,
-}
-
-impl Operation {
-    /// Every operation.
-    pub const ALL: [Operation; 6] = [
-        Operation::V1CreateJob,
-        Operation::V1GetJob,
-        Operation::V1ListJobs,
-        Operation::V2CreateJob,
-        Operation::V2GetJob,
-        Operation::V2SendMessage,
-    ];
-
-    /// The route, in axum's syntax.
-    fn route(self) -> &'static str {
-        match self {
-            Operation::V1CreateJob => "/v1/agent/{project_id}/job",
-            Operation::V1GetJob => "/v1/agent/{project_id}/job/{id}",
-            Operation::V1ListJobs => "/v1/agent/{project_id}/jobs",
-            Operation::V2CreateJob => "/v2/agent/{project_id}/job",
-            Operation::V2GetJob => "/v2/agent/{project_id}/job/{id}",
-            Operation::V2SendMessage => "/v2/agent/{project_id}/job/{id}/message",
-        }
-    }
-
-    /// The operation whose route (and method) matched.
-    fn from_route(route: &str, method: &axum::http::Method) -> Option<Self> {
-        Self::ALL.into_iter().find(|op| {
-            op.route() == route && (*method == axum::http::Method::POST) == op.is_write()
-        })
-    }
-
-    /// Whether it changes anything (`POST`).
-    pub fn is_write(self) -> bool {
-        matches!(
-            self,
-            Operation::V1CreateJob | Operation::V2CreateJob | Operation::V2SendMessage
-        )
-    }
-}
+use crate::operation::Operation;
+use crate::state::{Shared, lock};
 
 /// Where the server reports what it has seen, for a client in another process (benchmarks);
 /// not part of Mintlify's API.
@@ -76,7 +21,7 @@ pub const STATS_ROUTE: &str = "/_testkit/stats";
 async fn stats(
     axum::extract::State(state): axum::extract::State<Shared>,
 ) -> axum::Json<serde_json::Value> {
-    let log = crate::state::lock(&state.log);
+    let log = lock(&state.log);
     let mut operations = serde_json::Map::new();
     for operation in Operation::ALL {
         let count = log
