@@ -3,15 +3,14 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 use mintlify_agent::v2::types::JobStatus;
 use mintlify_agent::{Error, JobOutcome, LastSeen, RetryPolicy, WaitOptions, WaitTarget};
 use mintlify_agent_testkit::{Fault, FaultKind, JobLifecycle, Operation, TestServer};
-use support::{client_builder, client_for, count};
+
+use crate::support::{client_builder, client_for, count};
 
 /// Polls every 20 ms, no jitter, gives up after 2 s.
 fn quick() -> WaitOptions {

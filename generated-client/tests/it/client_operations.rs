@@ -3,8 +3,6 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
 use std::time::Duration;
 
 use mintlify_agent::Error;
@@ -14,7 +12,8 @@ use mintlify_agent::v1::types::{
 };
 use mintlify_agent::v2::types::JobStatus;
 use mintlify_agent_testkit::{Fault, FaultKind, JobLifecycle, Operation, TestServer};
-use support::{client_builder, client_for, count};
+
+use crate::support::{client_builder, client_for, count};
 
 fn request(task: &str) -> mintlify_agent::v1::types::builder::CreateJobRequest {
     CreateJobRequest::builder()

@@ -8,12 +8,10 @@
 //!
 //! ```text
 //! cd tests/fixtures/ai-sdk && node differential.mjs 7 2000 /tmp/deep.json
-//! DIFFERENTIAL=/tmp/deep.json cargo test -p mintlify-agent --features v1 --test stream_differential
+//! DIFFERENTIAL=/tmp/deep.json cargo test -p mintlify-agent --features v1 --test it -- stream_differential::
 //! ```
 
 #![allow(clippy::unwrap_used)]
-
-mod support;
 
 use std::path::Path;
 
@@ -273,5 +271,5 @@ fn check(index: usize, case: &Value) -> Result<(), String> {
 #[test]
 fn random_streams_end_as_the_ai_sdk_reads_them() {
     let (path, file) = cases();
-    support::differential::check_all(&path, &file, 3, check);
+    crate::support::differential::check_all(&path, &file, 3, check);
 }

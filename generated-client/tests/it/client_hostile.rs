@@ -5,15 +5,14 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
 use std::time::{Duration, Instant};
 
 use mintlify_agent::{Client, Error, RetryPolicy, WaitOptions, WaitTarget};
 use proptest::prelude::*;
-use support::fast_retries;
-use support::raw::{RawServer, reply};
 use tokio::io::AsyncWriteExt;
+
+use crate::support::fast_retries;
+use crate::support::raw::{RawServer, reply};
 
 const KEY: &str = "mint_hostile_SECRET_0123456789";
 const JOB: &str = r#"{"id":"job_1","status":"active","createdAt":"2026-11-22T10:00:00Z"}"#;

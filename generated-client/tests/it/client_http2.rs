@@ -3,11 +3,10 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
 use futures::future::join_all;
 use mintlify_agent_testkit::{Operation, TestServer};
-use support::client_builder;
+
+use crate::support::client_builder;
 
 #[tokio::test]
 async fn a_thousand_concurrent_polls_share_a_handful_of_http2_connections() {

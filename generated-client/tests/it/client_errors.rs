@@ -3,14 +3,13 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
 use std::time::Duration;
 
 use mintlify_agent::v1::types::{CreateJobRequest, Message, MessageRole};
 use mintlify_agent::{Error, RetryPolicy};
 use mintlify_agent_testkit::{Fault, FaultKind, Operation, TestServer};
-use support::{client_builder, client_for, count};
+
+use crate::support::{client_builder, client_for, count};
 
 fn assert_from_server(error: &Error, status: u16, message: &str) {
     assert_eq!(error.status(), Some(status), "{error}");

@@ -8,12 +8,10 @@
 //!
 //! ```text
 //! cd tests/fixtures/ai-sdk && node differential-v4.mjs 7 2000 /tmp/deep-v4.json
-//! DIFFERENTIAL_V4=/tmp/deep-v4.json cargo test -p mintlify-agent --features v1 --test stream_differential_v4
+//! DIFFERENTIAL_V4=/tmp/deep-v4.json cargo test -p mintlify-agent --features v1 --test it -- stream_differential_v4::
 //! ```
 
 #![allow(clippy::unwrap_used, clippy::panic)]
-
-mod support;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -484,7 +482,7 @@ fn check(index: usize, case: &Value) -> Result<(), String> {
 #[test]
 fn random_data_streams_end_as_ai_sdk_4_reads_them() {
     let (path, file) = cases();
-    support::differential::check_all(&path, &file, 4, check);
+    crate::support::differential::check_all(&path, &file, 4, check);
 }
 
 /// The minimal case the random ones found: a call streamed in one step and made in the next.

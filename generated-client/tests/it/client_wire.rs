@@ -3,8 +3,6 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
 use mintlify_agent::{Client, USER_AGENT};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -62,8 +60,8 @@ async fn the_key_is_sent_once_in_the_authorization_header_with_our_user_agent() 
 }
 
 /// A server that answers every request with a v2 job and keeps what it was sent.
-async fn recording_server() -> support::raw::RawServer {
-    support::raw::RawServer::replying(support::raw::reply(
+async fn recording_server() -> crate::support::raw::RawServer {
+    crate::support::raw::RawServer::replying(crate::support::raw::reply(
         200,
         &[("content-type", "application/json")],
         br#"{"id":"job_1","status":"active","createdAt":"2026-11-22T10:00:00Z"}"#,

@@ -3,11 +3,10 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
 use mintlify_agent::{Access, Error, RetryPolicy};
 use mintlify_agent_testkit::{Fault, Operation, TestServer};
-use support::{client_builder, count};
+
+use crate::support::{client_builder, count};
 
 fn creations(server: &TestServer) -> usize {
     count(server, Operation::V2CreateJob)

@@ -1,6 +1,6 @@
 //! Every operation of both generated clients, over real HTTP against a small server on
 //! 127.0.0.1 that checks what it receives and answers the way the specs say Mintlify does.
-//! (The full local Mintlify server lives in the `tests/` crate.)
+//! (The full local Mintlify server is the test kit, `tests/testkit/`.)
 
 #![allow(clippy::unwrap_used)] // tests may unwrap
 

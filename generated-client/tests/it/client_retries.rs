@@ -3,13 +3,12 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod support;
-
 use std::time::{Duration, Instant};
 
 use mintlify_agent::{Error, RetryPolicy};
 use mintlify_agent_testkit::{Fault, FaultKind, Operation, TestServer};
-use support::{client_builder, client_for, count};
+
+use crate::support::{client_builder, client_for, count};
 
 #[tokio::test]
 async fn a_read_is_retried_through_5xx() {
