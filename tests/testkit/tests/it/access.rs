@@ -2,16 +2,15 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
 use std::time::Duration;
 
-use common::{call, call_with_key, json, raw_request, v1, v2_jobs};
 use mintlify_agent_testkit::{
     Clock, DEFAULT_KEY, ManualClock, Operation, RequestRecord, TestServer,
 };
 use reqwest::Method;
 use serde_json::json;
+
+use crate::common::{call, call_with_key, json, raw_request, v1, v2_jobs};
 
 #[tokio::test]
 async fn keys_are_checked_and_read_only_keys_cannot_write() {

@@ -3,15 +3,14 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
 use std::time::Duration;
 
-use common::{call, json, v1};
 use futures::StreamExt;
 use mintlify_agent_testkit::TestServer;
 use reqwest::{Method, Response};
 use serde_json::{Value, json};
+
+use crate::common::{call, json, v1};
 
 fn task(text: &str) -> Value {
     json!({ "messages": [{ "role": "system", "content": "Be brief." }, { "role": "user", "content": text }] })

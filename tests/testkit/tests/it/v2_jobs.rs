@@ -2,14 +2,13 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
 use std::time::Duration;
 
-use common::{call, json, v2_jobs};
 use mintlify_agent_testkit::{JobLifecycle, ManualClock, TestServer};
 use reqwest::Method;
 use serde_json::json;
+
+use crate::common::{call, json, v2_jobs};
 
 async fn create(server: &TestServer, prompt: &str) -> String {
     let (status, job) = json(

@@ -2,15 +2,14 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::{call, json, v1, v2_jobs};
 use futures::StreamExt;
 use mintlify_agent_testkit::{Fault, FaultKind, Operation, TestServer};
 use reqwest::Method;
 use serde_json::{Value, json};
+
+use crate::common::{call, json, v1, v2_jobs};
 
 async fn create(server: &TestServer) -> reqwest::Response {
     call(
