@@ -1,7 +1,7 @@
 //! `cargo xtask upstream` as CI runs it: specs as published generate clients that compile.
 //!
 //! Compiling is slow, so the test that does it is `#[ignore]`d and CI runs it on its own:
-//! `cargo test -p xtask --test upstream -- --ignored`. It builds in the workspace's `target/`
+//! `cargo test -p xtask --test it -- --ignored upstream::`. It builds in the workspace's `target/`
 //! (the scratch crate `target/upstream-client`), so the generated code's dependencies are built
 //! once and reused by every later run.
 
