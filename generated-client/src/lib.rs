@@ -88,7 +88,7 @@ pub struct ReadmeDoctests;
 /// The workspace's README, whose one Rust example uses this crate. The file lies outside this
 /// package: these doctests run from the workspace, not from a packaged copy.
 #[doc = include_str!("../../README.md")]
-#[cfg(all(doctest, feature = "v1"))]
+#[cfg(doctest)]
 pub struct WorkspaceReadmeDoctests;
 
 /// The test kit's README: its example runs this crate against a test server and checks the
