@@ -79,7 +79,20 @@ pub use v2::access::{ACCESS_CHECK_JOB_ID, Access, AccessReport};
 pub use v2::api::V2;
 pub use wait::{JobOutcome, PollEvent, WaitOptions};
 
-/// The README's examples, compiled as doctests so that they stay true (one streams a v1 run).
-#[doc = include_str!("../../README.md")]
+/// This crate's README (its page on crates.io), compiled as doctests so that its examples stay
+/// true (one streams a v1 run).
+#[doc = include_str!("../README.md")]
 #[cfg(all(doctest, feature = "v1"))]
 pub struct ReadmeDoctests;
+
+/// The workspace's README, whose one Rust example uses this crate. The file lies outside this
+/// package: these doctests run from the workspace, not from a packaged copy.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct WorkspaceReadmeDoctests;
+
+/// The test kit's README: its example runs this crate against a test server and checks the
+/// requests the server saw. Outside this package too, like the workspace's README.
+#[doc = include_str!("../../tests/testkit/README.md")]
+#[cfg(doctest)]
+pub struct TestkitReadmeDoctests;
