@@ -25,7 +25,7 @@ use clap::Args;
 use mintlify_agent::{Client, WaitOptions};
 
 use crate::outcome::Failure;
-use crate::sink::err_line;
+use crate::output::sink::err_line;
 
 /// `mcp [--http ADDR [--allow-remote]] [--max-creations N]`
 #[derive(Debug, Args)]
