@@ -2,7 +2,8 @@
 
 use std::time::Duration;
 
-use mintlify_agent::{JobOutcome, RetryPolicy};
+use mintlify_agent::v2::types::AgentJob;
+use mintlify_agent::{JobOutcome, Response, RetryPolicy};
 use serde_json::json;
 
 use super::{Context, seen, show_poll, wait_options};
@@ -11,7 +12,7 @@ use crate::input::{self, PromptSource};
 use crate::outcome::Failure;
 use crate::outcome::progress::{Kind, Progress};
 use crate::output::{Printer, status_of};
-use crate::report::{actions, history};
+use crate::report::{self, actions, history};
 
 /// `job …`
 pub async fn run(context: &Context, command: JobCommand) -> Result<(), Failure> {
@@ -27,13 +28,13 @@ pub async fn run(context: &Context, command: JobCommand) -> Result<(), Failure> 
             let id = reply.value().id.clone();
             context.progress.set(Progress::Job(id.clone()));
             if !wait.wait {
-                return Ok(context.printer.job(&reply)?);
+                return show(context, &reply);
             }
             wait_job(context, &id, wait.timeout).await
         }
         JobCommand::Get { id } => {
             let id = input::id(&id, "the job id (ID)")?;
-            Ok(context.printer.job(&v2.get_job_with_response(id).await?)?)
+            show(context, &v2.get_job_with_response(id).await?)
         }
         JobCommand::Message {
             id,
@@ -50,7 +51,7 @@ pub async fn run(context: &Context, command: JobCommand) -> Result<(), Failure> 
             history::started("message", reply.value(), &prompt);
             context.progress.set(Progress::Job(id.to_owned()));
             if !wait.wait {
-                return Ok(context.printer.job(&reply)?);
+                return show(context, &reply);
             }
             wait_job(context, id, wait.timeout).await
         }
@@ -131,6 +132,13 @@ async fn read_prompt(
     input::prompt(source, name, context.stdin_taken).await
 }
 
+/// Records the job as the command saw it last (Actions outputs, the history's status), then
+/// prints it.
+fn show(context: &Context, reply: &Response<AgentJob>) -> Result<(), Failure> {
+    report::saw_job(reply.value());
+    Ok(context.printer.job(reply)?)
+}
+
 /// Waits for a job with a spinner showing its status (or why polls fail); prints the final job.
 async fn wait_job(context: &Context, id: &str, timeout: Option<Duration>) -> Result<(), Failure> {
     // The wait is the retry: each failed poll is shown, then polled again on schedule.
@@ -145,7 +153,7 @@ async fn wait_job(context: &Context, id: &str, timeout: Option<Duration>) -> Res
     drop(spinner);
     let reply = reply?;
     let completed = matches!(reply.value(), JobOutcome::Completed(_));
-    context.printer.job(&reply.map(JobOutcome::into_job))?;
+    show(context, &reply.map(JobOutcome::into_job))?;
     if completed {
         Ok(())
     } else {

@@ -66,9 +66,9 @@ pub async fn run(context: &Context, command: SessionCommand) -> Result<(), Failu
         }
         SessionCommand::Get { id } => {
             let id = input::id(&id, "the session id (ID)")?;
-            Ok(context
-                .printer
-                .session(&v1.get_job_with_response(id).await?)?)
+            let reply = v1.get_job_with_response(id).await?;
+            actions::saw_session(reply.value());
+            Ok(context.printer.session(&reply)?)
         }
         SessionCommand::List { limit } if context.printer.json => {
             // Page by page, each session as the server sent it (unknown fields and nulls kept).

@@ -66,8 +66,6 @@ impl Printer {
 
     /// A job: the object as the server sent it, or a line.
     pub fn job(&self, reply: &Response<AgentJob>) -> Result<(), WriteError> {
-        crate::report::actions::saw_job(reply.value());
-        crate::report::history::seen(reply.value());
         if self.json {
             self.json_line(&as_sent(reply))
         } else {
@@ -77,7 +75,6 @@ impl Printer {
 
     /// A session: the object as the server sent it, or a line.
     pub fn session(&self, reply: &Response<AgentSession>) -> Result<(), WriteError> {
-        crate::report::actions::saw_session(reply.value());
         if self.json {
             self.json_line(&as_sent(reply))
         } else {

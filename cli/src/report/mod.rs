@@ -4,3 +4,12 @@
 
 pub(crate) mod actions;
 pub(crate) mod history;
+
+use mintlify_agent::v2::types::AgentJob;
+
+/// A job as the command saw it last: its Actions outputs (an annotation when it failed or was
+/// archived), and its status in the history when it was started here.
+pub(crate) fn saw_job(job: &AgentJob) {
+    actions::saw_job(job);
+    history::seen(job);
+}
