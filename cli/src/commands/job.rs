@@ -15,7 +15,7 @@ use crate::output::{Printer, status_of};
 use crate::report::{self, actions, history};
 
 /// `job …`
-pub async fn run(context: &Context, command: JobCommand) -> Result<(), Failure> {
+pub(crate) async fn run(context: &Context, command: JobCommand) -> Result<(), Failure> {
     let v2 = context.client.v2();
     match command {
         JobCommand::Create { prompt, file, wait } => {
@@ -71,7 +71,7 @@ pub async fn run(context: &Context, command: JobCommand) -> Result<(), Failure> 
 }
 
 /// `job list`: the local history's jobs for this base URL and project; no request is made.
-pub fn list(global: &Global, printer: Printer, args: &ListArgs) -> Result<(), Failure> {
+pub(crate) fn list(global: &Global, printer: Printer, args: &ListArgs) -> Result<(), Failure> {
     let project = global.project.as_deref().ok_or_else(|| {
         Failure::Usage("no project: set MINTLIFY_PROJECT_ID or --project".to_owned())
     })?;

@@ -20,17 +20,17 @@ use crate::output::spinner::Spinner;
 const DEFAULT_DEADLINE: Duration = Duration::from_secs(30 * 60);
 
 /// What a command needs, and where it records what it set in motion (for errors and Ctrl-C).
-pub struct Context {
+pub(crate) struct Context {
     /// The API client.
-    pub client: Client,
+    pub(crate) client: Client,
     /// Where output goes.
-    pub printer: Printer,
+    pub(crate) printer: Printer,
     /// How often waits poll (the deadline is each command's own).
-    pub wait: WaitOptions,
+    pub(crate) wait: WaitOptions,
     /// What has been started.
-    pub progress: Tracker,
+    pub(crate) progress: Tracker,
     /// The key comes from standard input, so a prompt cannot.
-    pub stdin_taken: bool,
+    pub(crate) stdin_taken: bool,
 }
 
 /// How a command's wait polls: the client's pace, and the user's timeout (else 30 minutes).

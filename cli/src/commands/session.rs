@@ -20,7 +20,7 @@ use crate::output::{as_sent, describe_session};
 use crate::report::actions;
 
 /// `session …`
-pub async fn run(context: &Context, command: SessionCommand) -> Result<(), Failure> {
+pub(crate) async fn run(context: &Context, command: SessionCommand) -> Result<(), Failure> {
     let v1 = context.client.v1();
     match command {
         SessionCommand::Run {

@@ -29,19 +29,19 @@ use crate::output::sink::err_line;
 
 /// `mcp [--http ADDR [--allow-remote]] [--max-creations N]`
 #[derive(Debug, Args)]
-pub struct McpArgs {
+pub(crate) struct McpArgs {
     /// Serve Streamable HTTP at http://ADDR/mcp instead of stdio: a port (on 127.0.0.1) or
     /// IP:PORT. With MINTLIFY_MCP_TOKEN set, every request must carry it as a bearer token.
     #[arg(long, value_name = "ADDR", value_parser = parse_address)]
-    pub http: Option<SocketAddr>,
+    pub(crate) http: Option<SocketAddr>,
     /// Allow --http on an address other than loopback; needs MINTLIFY_MCP_TOKEN (at least 16
     /// characters), which every request must then carry.
     #[arg(long, requires = "http")]
-    pub allow_remote: bool,
+    pub(crate) allow_remote: bool,
     /// How many create_job and send_message calls this server makes in its life; past it they
     /// are refused (Mintlify's own limit is 100 per project per hour).
     #[arg(long, value_name = "N", default_value_t = 10)]
-    pub max_creations: u32,
+    pub(crate) max_creations: u32,
 }
 
 /// The bearer token's variable.
@@ -49,7 +49,7 @@ const TOKEN_VAR: &str = "MINTLIFY_MCP_TOKEN";
 
 /// Settings refused before anything starts (before the key is read: on stdio, standard input
 /// is the protocol and cannot also hold the key).
-pub fn check(args: &McpArgs, api_key_stdin: bool) -> Result<(), Failure> {
+pub(crate) fn check(args: &McpArgs, api_key_stdin: bool) -> Result<(), Failure> {
     if api_key_stdin && args.http.is_none() {
         return Err(Failure::Usage(
             "mcp on stdio reads the protocol from standard input: give the key in \
@@ -70,7 +70,7 @@ pub fn check(args: &McpArgs, api_key_stdin: bool) -> Result<(), Failure> {
 }
 
 /// Serves until standard input ends (stdio) or the process is stopped (HTTP).
-pub async fn serve(client: Client, wait: WaitOptions, args: McpArgs) -> Result<(), Failure> {
+pub(crate) async fn serve(client: Client, wait: WaitOptions, args: McpArgs) -> Result<(), Failure> {
     let token = match std::env::var_os(TOKEN_VAR).map(std::ffi::OsString::into_string) {
         None => None,
         Some(Ok(token)) if token.is_empty() => None,

@@ -17,7 +17,7 @@ use crate::report::actions;
 
 /// The end of a command other than success.
 #[derive(Debug)]
-pub enum Failure {
+pub(crate) enum Failure {
     /// The job failed or was archived, or a session ended in an error (exit 1); what it
     /// printed says so.
     JobFailed,
@@ -60,7 +60,7 @@ impl From<BuildError> for Failure {
 
 impl Failure {
     /// Tells the user (given what the command had set in motion) and gives the exit code.
-    pub fn report(self, progress: &Progress, json_output: bool) -> ExitCode {
+    pub(crate) fn report(self, progress: &Progress, json_output: bool) -> ExitCode {
         let (code, kind, message, error) = match &self {
             Failure::JobFailed => return ExitCode::from(1),
             Failure::StdoutClosed => return ExitCode::from(141),

@@ -6,7 +6,7 @@
 use std::sync::OnceLock;
 
 /// Whether the CLI runs in GitHub Actions (`GITHUB_ACTIONS=true`), read once.
-pub fn in_actions() -> bool {
+pub(crate) fn in_actions() -> bool {
     static IN_ACTIONS: OnceLock<bool> = OnceLock::new();
     *IN_ACTIONS.get_or_init(|| std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true"))
 }
@@ -14,7 +14,7 @@ pub fn in_actions() -> bool {
 /// In Actions, a line that starts (after spaces) with `:` is written with that colon escaped
 /// (`\u{3a}`), so that server text printed by the CLI cannot be a workflow command
 /// (`::add-mask::`, `::stop-commands::`). `at_line_start` carries across calls.
-pub fn neutralize_commands(text: &str, at_line_start: &mut bool) -> Option<String> {
+pub(crate) fn neutralize_commands(text: &str, at_line_start: &mut bool) -> Option<String> {
     in_actions().then(|| neutralize(text, at_line_start))
 }
 

@@ -10,7 +10,7 @@ use super::terminal::clean;
 /// Prints the events of a live run for a person: text as it comes, tools and todos as short
 /// lines, and how the run ended when it was not a normal stop.
 #[derive(Default)]
-pub struct LiveRun {
+pub(crate) struct LiveRun {
     mid_line: bool,
     /// How the run ended when that was not a normal stop.
     ending: Option<String>,
@@ -18,7 +18,7 @@ pub struct LiveRun {
 
 impl LiveRun {
     /// Prints one event.
-    pub fn show(&mut self, event: &AgentEvent) -> Result<(), WriteError> {
+    pub(crate) fn show(&mut self, event: &AgentEvent) -> Result<(), WriteError> {
         if let Some(ending) = ending_of(event) {
             self.ending = Some(ending);
         }
@@ -50,7 +50,7 @@ impl LiveRun {
     }
 
     /// Ends the text in progress, and says how the run ended if it did not stop normally.
-    pub fn end(&mut self) -> Result<(), WriteError> {
+    pub(crate) fn end(&mut self) -> Result<(), WriteError> {
         self.break_line()?;
         match self.ending.take() {
             Some(ending) => out_line(&clean(&format!("✗ {ending}"))),
@@ -68,7 +68,7 @@ impl LiveRun {
 
 /// How an event says the run ended, when not by a normal stop: aborted, or finished for a
 /// reason other than `stop` (`length`, `error`, …).
-pub fn ending_of(event: &AgentEvent) -> Option<String> {
+fn ending_of(event: &AgentEvent) -> Option<String> {
     match event {
         AgentEvent::Abort { reason } => Some(match reason {
             Some(reason) => format!("the run was aborted: {reason}"),

@@ -30,16 +30,16 @@ use self::terminal::clean;
 
 /// Where and how output goes.
 #[derive(Clone, Copy, Debug)]
-pub struct Printer {
+pub(crate) struct Printer {
     /// JSON instead of text.
-    pub json: bool,
+    pub(crate) json: bool,
     /// Decoration (a spinner) only on a terminal and never with JSON.
-    pub decorate: bool,
+    pub(crate) decorate: bool,
 }
 
 impl Printer {
     /// Text or JSON; a spinner when standard error is a terminal.
-    pub fn new(json: bool) -> Self {
+    pub(crate) fn new(json: bool) -> Self {
         Self {
             json,
             decorate: !json && std::io::stderr().is_terminal(),
@@ -47,25 +47,25 @@ impl Printer {
     }
 
     /// One JSON object as a line.
-    pub fn json_line(&self, value: &impl serde::Serialize) -> Result<(), WriteError> {
+    pub(crate) fn json_line(&self, value: &impl serde::Serialize) -> Result<(), WriteError> {
         out_line(&terminal::json(value))
     }
 
     /// A line for people, with control characters shown rather than obeyed.
-    pub fn text_line(&self, line: &str) -> Result<(), WriteError> {
+    pub(crate) fn text_line(&self, line: &str) -> Result<(), WriteError> {
         out_line(&clean(line))
     }
 
     /// A note on standard error for people; nothing with `--json`, whose standard error holds
     /// only the error object.
-    pub fn note(&self, line: &str) {
+    pub(crate) fn note(&self, line: &str) {
         if !self.json {
             err_line(&clean(line));
         }
     }
 
     /// A job: the object as the server sent it, or a line.
-    pub fn job(&self, reply: &Response<AgentJob>) -> Result<(), WriteError> {
+    pub(crate) fn job(&self, reply: &Response<AgentJob>) -> Result<(), WriteError> {
         if self.json {
             self.json_line(&as_sent(reply))
         } else {
@@ -74,7 +74,7 @@ impl Printer {
     }
 
     /// A session: the object as the server sent it, or a line.
-    pub fn session(&self, reply: &Response<AgentSession>) -> Result<(), WriteError> {
+    pub(crate) fn session(&self, reply: &Response<AgentSession>) -> Result<(), WriteError> {
         if self.json {
             self.json_line(&as_sent(reply))
         } else {
@@ -83,24 +83,24 @@ impl Printer {
     }
 
     /// A spinner showing `message` and the time elapsed, when decorating.
-    pub fn spinner(&self, message: &str) -> Spinner {
+    pub(crate) fn spinner(&self, message: &str) -> Spinner {
         Spinner::new(self.decorate, message)
     }
 }
 
 /// The reply's body as the server sent it, every field kept (unknown ones and `null`s too);
 /// the typed value only if the body is not JSON, which a successful reply always is.
-pub fn as_sent<T: Serialize>(reply: &Response<T>) -> Value {
+pub(crate) fn as_sent<T: Serialize>(reply: &Response<T>) -> Value {
     serde_json::from_slice(reply.body()).unwrap_or_else(|_| json!(reply.value()))
 }
 
 /// A job's status as the server wrote it.
-pub fn status_of(job: &AgentJob) -> &str {
+pub(crate) fn status_of(job: &AgentJob) -> &str {
     job.status.as_ref().map_or("unknown", |s| s.as_str())
 }
 
 /// A job as one line: id, status, pull request, branch.
-pub fn describe_job(job: &AgentJob) -> String {
+fn describe_job(job: &AgentJob) -> String {
     let mut line = format!("{}  {}", job.id, status_of(job));
     if let Some(link) = &job.pr_link {
         line.push_str(&format!("  {link}"));
@@ -112,7 +112,7 @@ pub fn describe_job(job: &AgentJob) -> String {
 }
 
 /// A session as one line: id, why it halted, pull request, title.
-pub fn describe_session(session: &AgentSession) -> String {
+pub(crate) fn describe_session(session: &AgentSession) -> String {
     let reason = session
         .hault_reason
         .as_ref()

@@ -8,7 +8,7 @@ use super::guard::neutralize_commands;
 
 /// Why standard output could not be written (the command's failure is made from it).
 #[derive(Debug)]
-pub enum WriteError {
+pub(crate) enum WriteError {
     /// The reader went away (`… | head`).
     Closed,
     /// Any other write error, as the system said it.
@@ -20,7 +20,7 @@ static OUT_AT_LINE_START: AtomicBool = AtomicBool::new(true);
 
 /// Writes `text` to standard output and flushes it, so that a reader sees it at once (a live
 /// run's text) and a closed pipe is noticed at the write that hit it.
-pub fn out(text: &str) -> Result<(), WriteError> {
+pub(crate) fn out(text: &str) -> Result<(), WriteError> {
     let mut stdout = std::io::stdout().lock();
     // In GitHub Actions, no line of server text may be read as a workflow command.
     let mut at_line_start = OUT_AT_LINE_START.load(Ordering::Relaxed);
@@ -38,13 +38,13 @@ pub fn out(text: &str) -> Result<(), WriteError> {
 }
 
 /// Writes `line` and a newline to standard output.
-pub fn out_line(line: &str) -> Result<(), WriteError> {
+pub(crate) fn out_line(line: &str) -> Result<(), WriteError> {
     out(&format!("{line}\n"))
 }
 
 /// Writes `line` and a newline to standard error. A failure there has nowhere to be told,
 /// so it is ignored (`eprintln!` would panic).
-pub fn err_line(line: &str) {
+pub(crate) fn err_line(line: &str) {
     let neutral = neutralize_commands(line, &mut true);
     let line = neutral.as_deref().unwrap_or(line);
     let _ = writeln!(std::io::stderr().lock(), "{line}");

@@ -8,11 +8,11 @@ use indicatif::{ProgressBar, ProgressStyle};
 use super::terminal::clean;
 
 /// A spinner, or nothing.
-pub struct Spinner(Option<ProgressBar>);
+pub(crate) struct Spinner(Option<ProgressBar>);
 
 impl Spinner {
     /// A spinner showing `message` and the time elapsed when `shown`, else nothing.
-    pub fn new(shown: bool, message: &str) -> Self {
+    pub(crate) fn new(shown: bool, message: &str) -> Self {
         if !shown {
             return Spinner(None);
         }
@@ -26,14 +26,14 @@ impl Spinner {
     }
 
     /// Shows `message` (made safe for the terminal).
-    pub fn set(&self, message: &str) {
+    pub(crate) fn set(&self, message: &str) {
         if let Some(bar) = &self.0 {
             bar.set_message(clean(message).into_owned());
         }
     }
 
     /// Whether it is shown (else progress goes to standard error as lines).
-    pub fn shown(&self) -> bool {
+    pub(crate) fn shown(&self) -> bool {
         self.0.is_some()
     }
 }

@@ -49,7 +49,7 @@ fn actions() -> Option<&'static Actions> {
 }
 
 /// Whether the CLI runs in GitHub Actions.
-pub fn active() -> bool {
+pub(crate) fn active() -> bool {
     actions().is_some()
 }
 
@@ -75,20 +75,20 @@ const REPORTED: [&str; 6] = [
 ];
 
 /// Starts the record of `command` (`job create`…); also starts the clock.
-pub fn start(command: &str) {
+pub(crate) fn start(command: &str) {
     if REPORTED.contains(&command) {
         record(|r| r.command = command.to_owned());
     }
 }
 
 /// What was asked (a prompt or a task); the summary shows its first line.
-pub fn asked(prompt: &str) {
+pub(crate) fn asked(prompt: &str) {
     record(|r| r.asked = Some(prompt.to_owned()));
 }
 
 /// A job as the command saw it last: its outputs, and an annotation when it failed or was
 /// archived.
-pub fn saw_job(job: &AgentJob) {
+pub(crate) fn saw_job(job: &AgentJob) {
     let status = job
         .status
         .as_ref()
@@ -123,7 +123,7 @@ pub fn saw_job(job: &AgentJob) {
 }
 
 /// A v1 session as the command saw it last.
-pub fn saw_session(session: &AgentSession) {
+pub(crate) fn saw_session(session: &AgentSession) {
     let reason = session.hault_reason.as_ref().map(|r| r.as_str().to_owned());
     record(|r| {
         r.outputs = vec![("session-id", session.session_id.clone())];
@@ -151,7 +151,7 @@ pub fn saw_session(session: &AgentSession) {
 }
 
 /// What a wait that gave up saw last.
-pub fn saw_last(seen: &mintlify_agent::LastSeen) {
+pub(crate) fn saw_last(seen: &mintlify_agent::LastSeen) {
     match seen {
         mintlify_agent::LastSeen::Job(job) => saw_job(job),
         mintlify_agent::LastSeen::Session(session) => saw_session(session),
@@ -160,7 +160,7 @@ pub fn saw_last(seen: &mintlify_agent::LastSeen) {
 }
 
 /// A command that failed: an `::error` annotation titled by its kind.
-pub fn failed(kind: &str, message: &str) {
+pub(crate) fn failed(kind: &str, message: &str) {
     if !active() {
         return;
     }
@@ -178,7 +178,7 @@ pub fn failed(kind: &str, message: &str) {
 }
 
 /// Writes the outputs and the summary; called once, when the command ends.
-pub fn finish() {
+pub(crate) fn finish() {
     let Some(actions) = actions() else { return };
     let record = actions
         .record
@@ -257,20 +257,20 @@ fn command(level: &str, title: &str, message: &str) {
 }
 
 /// The runner's escaping of a command's message: `%`, CR and LF.
-pub fn escape_data(text: &str) -> String {
+fn escape_data(text: &str) -> String {
     text.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
 
 /// The runner's escaping of a property value: the message's, and `:` and `,`.
-pub fn escape_property(text: &str) -> String {
+fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
 /// Text for a Markdown table cell: one line, no HTML, no Markdown syntax that could make
 /// links, images or break the table.
-pub fn markdown_cell(text: &str) -> String {
+fn markdown_cell(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
