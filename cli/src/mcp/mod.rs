@@ -9,6 +9,15 @@
 //! - `stdio.rs` (the default) and `http.rs` (`--http ADDR`): the transports.
 //!
 //! Standard output is the protocol on stdio: everything else goes to standard error.
+//!
+//! Why a module of the CLI and not a crate of its own: it serves the client the CLI builds
+//! (`crate::client::connect`: the key from the environment or `--fake`, the project, the base
+//! URL, the hourly budget) with the CLI's `WaitOptions`, checks ids and prompts with the CLI's
+//! `crate::input`, names errors as `--json` does (`crate::outcome`), and ships in the same
+//! `mintlify-agent` binary that agents' configurations already start (`mintlify-agent mcp`).
+//! The `mcp` feature keeps its dependencies (rmcp, axum, tokio-util) optional, which is what a
+//! crate of its own would have bought; a second crate would have to export all of the above
+//! from the CLI for no one else to use.
 
 mod auth;
 mod failure;
