@@ -39,37 +39,37 @@ Environment:
 /// Try it with no key: `mintlify-agent --fake job create "Add a quickstart" --wait`.
 #[derive(Debug, Parser)]
 #[command(name = "mintlify-agent", version, about, long_about = None, after_help = EXIT_CODES)]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(flatten)]
-    pub global: Global,
+    pub(crate) global: Global,
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 /// Options of every command.
 #[derive(Debug, Args)]
-pub struct Global {
+pub(crate) struct Global {
     /// API base URL.
     #[arg(long, global = true, env = "MINTLIFY_BASE_URL", value_name = "URL")]
-    pub base_url: Option<String>,
+    pub(crate) base_url: Option<String>,
     /// Project id.
     #[arg(long, global = true, env = "MINTLIFY_PROJECT_ID", value_name = "ID")]
-    pub project: Option<String>,
+    pub(crate) project: Option<String>,
     /// Read the admin API key from standard input instead of MINTLIFY_API_KEY.
     #[arg(long, global = true)]
-    pub api_key_stdin: bool,
+    pub(crate) api_key_stdin: bool,
     /// Print JSON: one object per command, or JSON lines of events for `session run`.
     #[arg(long, global = true)]
-    pub json: bool,
+    pub(crate) json: bool,
     /// Run against a local fake Mintlify server started in-process (no key needed; needs the
     /// `fake` feature, on by default).
     #[arg(long, global = true)]
-    pub fake: bool,
+    pub(crate) fake: bool,
     /// Log each request to standard error: method, path, status, time, request id, retries,
     /// proxy (-vv: also what was sent at trace level, prompts included; -vvv: every library's
     /// trace). MINTLIFY_LOG takes tracing's filter syntax instead (e.g. MINTLIFY_LOG=debug).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
-    pub verbose: u8,
+    pub(crate) verbose: u8,
     /// Allow a plain http:// base URL off loopback: the key then travels in clear text.
     #[arg(
         long,
@@ -79,12 +79,12 @@ pub struct Global {
         // `1`, `true`, `yes` allow; `0`, `false`, `no`, `off` or empty do not.
         value_parser = clap::builder::FalseyValueParser::new()
     )]
-    pub allow_insecure_http: bool,
+    pub(crate) allow_insecure_http: bool,
 }
 
 /// The commands.
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// v2 agent jobs: create, read, follow up, wait.
     #[command(subcommand)]
     Job(JobCommand),
@@ -108,7 +108,7 @@ pub enum Command {
 
 /// `auth …`
 #[derive(Debug, Subcommand)]
-pub enum AuthCommand {
+pub(crate) enum AuthCommand {
     /// Check the key's shape, the project and the base URL, then ask the server something that
     /// costs nothing (a job that cannot exist): key accepted (exit 0), refused or unknown
     /// project (exit 3), or unreachable with the cause (exit 4, or 5). Never creates a job.
@@ -117,7 +117,7 @@ pub enum AuthCommand {
 
 impl Command {
     /// The command as typed, without its arguments: `job create`.
-    pub fn name(&self) -> String {
+    pub(crate) fn name(&self) -> String {
         let sub = match self {
             Command::Job(command) => match command {
                 JobCommand::Create { .. } => "create",
@@ -149,7 +149,7 @@ impl Command {
 
 /// `job …`
 #[derive(Debug, Subcommand)]
-pub enum JobCommand {
+pub(crate) enum JobCommand {
     /// Start a job; with --wait, wait until it finishes.
     Create {
         /// What the agent should do; `-` reads it from standard input.
@@ -200,26 +200,26 @@ pub enum JobCommand {
 
 /// `job list`
 #[derive(Debug, Args)]
-pub struct ListArgs {
+pub(crate) struct ListArgs {
     /// How many to show at most.
     #[arg(long, default_value_t = 20)]
-    pub limit: usize,
+    pub(crate) limit: usize,
 }
 
 /// `--wait [--timeout D]`
 #[derive(Debug, Args)]
-pub struct WaitArgs {
+pub(crate) struct WaitArgs {
     /// Wait until the job finishes.
     #[arg(long)]
-    pub wait: bool,
+    pub(crate) wait: bool,
     /// With --wait: give up after this long (e.g. 90s, 10m).
     #[arg(long, requires = "wait", value_parser = parse_duration, value_name = "DURATION")]
-    pub timeout: Option<Duration>,
+    pub(crate) timeout: Option<Duration>,
 }
 
 /// `session …`
 #[derive(Debug, Subcommand)]
-pub enum SessionCommand {
+pub(crate) enum SessionCommand {
     /// Start a v1 run and stream it live: text as it arrives, tool calls and todos as lines.
     Run {
         /// The task, as one or more words; `-` reads it from standard input.
@@ -259,7 +259,7 @@ pub enum SessionCommand {
 
 /// The v1 models.
 #[derive(Clone, Copy, Debug, ValueEnum)]
-pub enum Model {
+pub(crate) enum Model {
     /// Faster and cheaper.
     Sonnet,
     /// More capable, slower.

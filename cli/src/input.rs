@@ -8,7 +8,7 @@ use crate::outcome::Failure;
 
 /// Where a prompt comes from.
 #[derive(Debug)]
-pub enum PromptSource<'a> {
+pub(crate) enum PromptSource<'a> {
     /// The words on the command line (`-` alone: standard input).
     Words(&'a [String]),
     /// A file.
@@ -17,7 +17,7 @@ pub enum PromptSource<'a> {
 
 /// The prompt, read and checked: not empty or blank. `name` is the argument as `--help` shows
 /// it (`PROMPT`), for the message. `stdin_taken` says the key already comes from standard input.
-pub async fn prompt(
+pub(crate) async fn prompt(
     source: PromptSource<'_>,
     name: &str,
     stdin_taken: bool,
@@ -51,7 +51,7 @@ pub async fn prompt(
 }
 
 /// A prompt given as text (not read from anywhere), checked as [`prompt`] checks it.
-pub fn checked_prompt(text: String, name: &str) -> Result<String, Failure> {
+pub(crate) fn checked_prompt(text: String, name: &str) -> Result<String, Failure> {
     if text.trim().is_empty() {
         return Err(Failure::Usage(format!(
             "{name} is empty: say what the agent should do"
@@ -61,7 +61,7 @@ pub fn checked_prompt(text: String, name: &str) -> Result<String, Failure> {
 }
 
 /// `id` checked as a path segment: not empty, `.` or `..` (no URL can carry those).
-pub fn id<'a>(id: &'a str, name: &str) -> Result<&'a str, Failure> {
+pub(crate) fn id<'a>(id: &'a str, name: &str) -> Result<&'a str, Failure> {
     if matches!(id, "" | "." | "..") {
         return Err(Failure::Usage(format!(
             "{name} cannot be empty, `.` or `..` (got {id:?})"
@@ -71,7 +71,7 @@ pub fn id<'a>(id: &'a str, name: &str) -> Result<&'a str, Failure> {
 }
 
 /// All of standard input, read on a blocking thread so that Ctrl-C is still heard meanwhile.
-pub async fn read_stdin() -> std::io::Result<Vec<u8>> {
+pub(crate) async fn read_stdin() -> std::io::Result<Vec<u8>> {
     let read = tokio::task::spawn_blocking(|| {
         let mut bytes = Vec::new();
         std::io::stdin().read_to_end(&mut bytes).map(|_| bytes)

@@ -10,7 +10,7 @@ use super::result::structured;
 
 /// The check, as a result whatever the verdict: the tool worked, and its answer says whether
 /// the settings do (`ok`), and whether checking again later can change that (`retryable`).
-pub async fn check(client: &Client) -> CallToolResult {
+pub(super) async fn check(client: &Client) -> CallToolResult {
     let report = client.check_access().await;
     let (verdict, retryable, advice) = match &report.access {
         Access::Accepted { .. } => ("accepted", false, ""),

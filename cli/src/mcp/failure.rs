@@ -10,26 +10,26 @@ use crate::outcome::{kind, may_have_acted};
 
 /// A tool's failure, before it becomes a result.
 #[derive(Debug)]
-pub struct ToolFailure {
+pub(super) struct ToolFailure {
     /// The kind, for programs: `invalid_arguments`, `cap_reached`, or the API error's kind.
-    pub kind: &'static str,
+    pub(super) kind: &'static str,
     /// What failed and what to do, in words.
-    pub message: String,
+    pub(super) message: String,
     /// Whether the same call may succeed later.
-    pub retryable: bool,
+    pub(super) retryable: bool,
     /// The job (or session) the failure is about, when one exists.
-    pub job_id: Option<String>,
+    pub(super) job_id: Option<String>,
     /// The HTTP status, when the server answered.
-    pub status: Option<u16>,
+    pub(super) status: Option<u16>,
     /// How long the server asked to wait, for a rate limit.
-    pub retry_after_seconds: Option<u64>,
+    pub(super) retry_after_seconds: Option<u64>,
     /// The reply's request id, for Mintlify's support.
-    pub request_id: Option<String>,
+    pub(super) request_id: Option<String>,
 }
 
 impl ToolFailure {
     /// The arguments are wrong: nothing was sent.
-    pub fn arguments(tool: &str, why: impl std::fmt::Display) -> Self {
+    pub(super) fn arguments(tool: &str, why: impl std::fmt::Display) -> Self {
         Self::plain(
             "invalid_arguments",
             format!(
@@ -40,7 +40,7 @@ impl ToolFailure {
     }
 
     /// A failure that is not about the API.
-    pub fn plain(kind: &'static str, message: String) -> Self {
+    pub(super) fn plain(kind: &'static str, message: String) -> Self {
         Self {
             kind,
             message,
@@ -54,7 +54,7 @@ impl ToolFailure {
 
     /// A failed call of `tool`. `write` says it created a job or sent a message (and so may
     /// have acted although it failed); `job_id` is the job it was about, if known.
-    pub fn api(tool: &str, error: &Error, write: bool, job_id: Option<&str>) -> Self {
+    pub(super) fn api(tool: &str, error: &Error, write: bool, job_id: Option<&str>) -> Self {
         let retry_after = error.retry_after().map(|d| d.as_secs().max(1));
         let acted = write && may_have_acted(error);
         let advice = match error {
@@ -111,7 +111,7 @@ impl ToolFailure {
     }
 
     /// The tool result: the message as text, and the same as structured content.
-    pub fn into_result(self) -> CallToolResult {
+    pub(super) fn into_result(self) -> CallToolResult {
         let mut result = CallToolResult::error(vec![ContentBlock::text(self.message.clone())]);
         result.structured_content = Some(json!({ "error": self.to_json() }));
         result

@@ -23,7 +23,7 @@ struct Guard {
 
 /// Serves `server` on `listener` until the process ends. `remote`: the address is not
 /// loopback, so rmcp's `Host` check (loopback names only) is off; the token guards instead.
-pub async fn serve(
+pub(super) async fn serve(
     server: Server,
     listener: tokio::net::TcpListener,
     remote: bool,
@@ -80,7 +80,7 @@ async fn check(State(guard): State<Guard>, request: Request, next: Next) -> Resp
 
 /// Whether a request with this `Origin` may be served: none (not a browser), or an origin on
 /// this machine (`localhost`, 127.0.0.0/8, `::1`), over http or https.
-pub fn origin_allowed(origin: Option<&HeaderValue>) -> bool {
+fn origin_allowed(origin: Option<&HeaderValue>) -> bool {
     let Some(origin) = origin else {
         return true;
     };
@@ -133,7 +133,7 @@ fn same(given: &[u8], token: &[u8]) -> bool {
 }
 
 /// Whether an address to listen on is on this machine only.
-pub fn is_loopback(address: &SocketAddr) -> bool {
+pub(super) fn is_loopback(address: &SocketAddr) -> bool {
     address.ip().is_loopback()
 }
 

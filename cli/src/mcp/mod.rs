@@ -9,6 +9,15 @@
 //! - `stdio.rs` (the default) and `http.rs` (`--http ADDR`): the transports.
 //!
 //! Standard output is the protocol on stdio: everything else goes to standard error.
+//!
+//! Why a module of the CLI and not a crate of its own: it serves the client the CLI builds
+//! (`crate::client::connect`: the key from the environment or `--fake`, the project, the base
+//! URL, the hourly budget) with the CLI's `WaitOptions`, checks ids and prompts with the CLI's
+//! `crate::input`, names errors as `--json` does (`crate::outcome`), and ships in the same
+//! `mintlify-agent` binary that agents' configurations already start (`mintlify-agent mcp`).
+//! The `mcp` feature keeps its dependencies (rmcp, axum, tokio-util) optional, which is what a
+//! crate of its own would have bought; a second crate would have to export all of the above
+//! from the CLI for no one else to use.
 
 mod auth;
 mod failure;
@@ -25,23 +34,23 @@ use clap::Args;
 use mintlify_agent::{Client, WaitOptions};
 
 use crate::outcome::Failure;
-use crate::sink::err_line;
+use crate::output::sink::err_line;
 
 /// `mcp [--http ADDR [--allow-remote]] [--max-creations N]`
 #[derive(Debug, Args)]
-pub struct McpArgs {
+pub(crate) struct McpArgs {
     /// Serve Streamable HTTP at http://ADDR/mcp instead of stdio: a port (on 127.0.0.1) or
     /// IP:PORT. With MINTLIFY_MCP_TOKEN set, every request must carry it as a bearer token.
     #[arg(long, value_name = "ADDR", value_parser = parse_address)]
-    pub http: Option<SocketAddr>,
+    pub(crate) http: Option<SocketAddr>,
     /// Allow --http on an address other than loopback; needs MINTLIFY_MCP_TOKEN (at least 16
     /// characters), which every request must then carry.
     #[arg(long, requires = "http")]
-    pub allow_remote: bool,
+    pub(crate) allow_remote: bool,
     /// How many create_job and send_message calls this server makes in its life; past it they
     /// are refused (Mintlify's own limit is 100 per project per hour).
     #[arg(long, value_name = "N", default_value_t = 10)]
-    pub max_creations: u32,
+    pub(crate) max_creations: u32,
 }
 
 /// The bearer token's variable.
@@ -49,7 +58,7 @@ const TOKEN_VAR: &str = "MINTLIFY_MCP_TOKEN";
 
 /// Settings refused before anything starts (before the key is read: on stdio, standard input
 /// is the protocol and cannot also hold the key).
-pub fn check(args: &McpArgs, api_key_stdin: bool) -> Result<(), Failure> {
+pub(crate) fn check(args: &McpArgs, api_key_stdin: bool) -> Result<(), Failure> {
     if api_key_stdin && args.http.is_none() {
         return Err(Failure::Usage(
             "mcp on stdio reads the protocol from standard input: give the key in \
@@ -70,7 +79,7 @@ pub fn check(args: &McpArgs, api_key_stdin: bool) -> Result<(), Failure> {
 }
 
 /// Serves until standard input ends (stdio) or the process is stopped (HTTP).
-pub async fn serve(client: Client, wait: WaitOptions, args: McpArgs) -> Result<(), Failure> {
+pub(crate) async fn serve(client: Client, wait: WaitOptions, args: McpArgs) -> Result<(), Failure> {
     let token = match std::env::var_os(TOKEN_VAR).map(std::ffi::OsString::into_string) {
         None => None,
         Some(Ok(token)) if token.is_empty() => None,

@@ -24,11 +24,11 @@ use super::wait;
 use crate::input;
 
 /// The protocol revision this server implements (and every older one rmcp speaks).
-pub const PROTOCOL: ProtocolVersion = ProtocolVersion::V_2025_11_25;
+const PROTOCOL: ProtocolVersion = ProtocolVersion::V_2025_11_25;
 
 /// What every session shares.
 #[derive(Clone)]
-pub struct Server {
+pub(super) struct Server {
     shared: Arc<Shared>,
 }
 
@@ -47,7 +47,7 @@ struct Shared {
 
 impl Server {
     /// A server on `client`; `wait` is the poll schedule (its deadline is set per call).
-    pub fn new(client: Client, wait: WaitOptions, max_creations: u32) -> Self {
+    pub(super) fn new(client: Client, wait: WaitOptions, max_creations: u32) -> Self {
         Self {
             shared: Arc::new(Shared {
                 client,

@@ -21,12 +21,12 @@ use super::server::Server;
 const MAX_LINE: usize = 16 * 1024 * 1024;
 
 /// Serves `server` on standard input and output until standard input ends.
-pub async fn serve(server: Server) -> io::Result<()> {
+pub(super) async fn serve(server: Server) -> io::Result<()> {
     serve_on(server, tokio::io::stdin(), tokio::io::stdout()).await
 }
 
 /// Serves `server` on `input` and `output`.
-pub async fn serve_on(
+async fn serve_on(
     server: Server,
     input: impl tokio::io::AsyncRead + Unpin + Send + 'static,
     mut output: impl tokio::io::AsyncWrite + Unpin + Send + 'static,

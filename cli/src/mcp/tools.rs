@@ -7,22 +7,22 @@ use rmcp::model::{JsonObject, Tool, ToolAnnotations};
 use serde_json::{Value, json};
 
 /// The longest wait one `wait_for_job` call may ask for, in seconds.
-pub const MAX_WAIT_SECONDS: u64 = 1800;
+pub(super) const MAX_WAIT_SECONDS: u64 = 1800;
 /// The wait of a `wait_for_job` call that gives no `timeout_seconds`.
-pub const DEFAULT_WAIT_SECONDS: u64 = 300;
+pub(super) const DEFAULT_WAIT_SECONDS: u64 = 300;
 /// The longest prompt sent, in bytes: far more than any instruction needs, far less than a
 /// runaway caller could paste.
-pub const MAX_PROMPT_BYTES: usize = 1 << 20;
+pub(super) const MAX_PROMPT_BYTES: usize = 1 << 20;
 
 /// `JobId` of `specs/v2.yaml`.
-pub const JOB_ID: &str = "The job's id, as returned when it was created.";
+const JOB_ID: &str = "The job's id, as returned when it was created.";
 /// `CreateJobRequest.prompt` of `specs/v2.yaml`.
-pub const CREATE_PROMPT: &str = "What the agent should do.";
+const CREATE_PROMPT: &str = "What the agent should do.";
 /// `SendMessageRequest.prompt` of `specs/v2.yaml`.
-pub const MESSAGE_PROMPT: &str = "The follow-up instruction for the agent.";
+const MESSAGE_PROMPT: &str = "The follow-up instruction for the agent.";
 
 /// Every tool, in the order `tools/list` gives them.
-pub fn all() -> Vec<Tool> {
+pub(super) fn all() -> Vec<Tool> {
     let job = Arc::new(object(job_schema()));
     let mut tools = vec![
         Tool::new(
@@ -203,7 +203,7 @@ fn id_schema() -> Value {
 
 /// `AgentJob` of `specs/v2.yaml` as JSON Schema. Statuses are listed in the description, not
 /// as an enum: a value the client does not know yet is passed on, not refused.
-pub fn job_schema() -> Value {
+fn job_schema() -> Value {
     json!({
         "type": "object",
         "description": "An agent job. The server always sends `id` and `createdAt` (every published shape has them; a reply without them is not a job). The other fields are optional on the wire: older servers left some out (a follow-up reply once came without `status`).",
@@ -259,7 +259,7 @@ fn auth_schema() -> Value {
 }
 
 /// `AgentSession` of `specs/v1.yaml` as JSON Schema (enums in descriptions, as for jobs).
-pub fn session_schema() -> Value {
+fn session_schema() -> Value {
     json!({
         "type": "object",
         "description": "One agent session (a v1 job). The server always sends `sessionId`; the other fields are optional on the wire: older servers sent fewer of them.",

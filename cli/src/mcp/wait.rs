@@ -15,18 +15,18 @@ use super::result::{describe, status, structured, to_value};
 
 /// One progress notification: seconds waited of the deadline, and what the job is doing.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Update {
+pub(super) struct Update {
     /// Seconds waited; grows with every update.
-    pub progress: f64,
+    pub(super) progress: f64,
     /// The deadline, in seconds.
-    pub total: f64,
+    pub(super) total: f64,
     /// What the job is doing, in words.
-    pub message: String,
+    pub(super) message: String,
 }
 
 impl Update {
     /// The notification for the request that gave `token`.
-    pub fn into_param(self, token: ProgressToken) -> ProgressNotificationParam {
+    pub(super) fn into_param(self, token: ProgressToken) -> ProgressNotificationParam {
         ProgressNotificationParam::new(token, self.progress)
             .with_total(self.total)
             .with_message(self.message)
@@ -35,7 +35,7 @@ impl Update {
 
 /// How a wait ended.
 #[derive(Debug)]
-pub enum Ended {
+pub(super) enum Ended {
     /// The job reached a final status.
     Final {
         /// The job.
@@ -60,7 +60,7 @@ pub enum Ended {
 
 /// Follows `changes` (the library's `watch_with`, which ends at a final state or with the
 /// deadline's error) and reports each change, and every `heartbeat` without one, to `report`.
-pub async fn follow<S, F>(
+pub(super) async fn follow<S, F>(
     id: &str,
     changes: S,
     cancel: &CancellationToken,
@@ -137,7 +137,7 @@ where
 
 impl Ended {
     /// The tool's result, or the error (`None`: cancelled) that ended the wait.
-    pub fn into_result(self, id: &str) -> Result<CallToolResult, Option<Error>> {
+    pub(super) fn into_result(self, id: &str) -> Result<CallToolResult, Option<Error>> {
         match self {
             Ended::Final { job, waited } => {
                 let outcome = status(&job);

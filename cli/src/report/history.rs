@@ -18,50 +18,50 @@ use std::sync::OnceLock;
 use mintlify_agent::v2::types::AgentJob;
 use serde::{Deserialize, Serialize};
 
-use crate::sink::err_line;
+use crate::output::sink::err_line;
 
 /// The longest prompt line kept, in characters.
 const PROMPT_CHARS: usize = 200;
 
 /// One line of the history.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Entry {
+struct Entry {
     /// `create`, `message` (something was started) or `seen` (a status read later).
-    pub event: String,
+    event: String,
     /// The job id.
-    pub id: String,
+    id: String,
     /// The API's base URL, as the client uses it.
-    pub base_url: String,
+    base_url: String,
     /// The project.
-    pub project: String,
+    project: String,
     /// The first line of the prompt (for `create` and `message`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prompt: Option<String>,
+    prompt: Option<String>,
     /// When, RFC 3339 in UTC.
-    pub at: String,
+    at: String,
     /// The status the command saw.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    status: Option<String>,
 }
 
 /// A job in `job list`: what started it and the last status seen.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
-pub struct Job {
+pub(crate) struct Job {
     /// The job id.
-    pub id: String,
+    pub(crate) id: String,
     /// The last status seen.
-    pub status: Option<String>,
+    pub(crate) status: Option<String>,
     /// The first line of the prompt that created it (or of the last follow-up, when its
     /// creation is not in the history).
-    pub prompt: Option<String>,
+    pub(crate) prompt: Option<String>,
     /// When it was last started here (created or sent a message).
-    pub started_at: String,
+    pub(crate) started_at: String,
     /// When its status was last seen.
-    pub seen_at: String,
+    pub(crate) seen_at: String,
     /// The base URL.
-    pub base_url: String,
+    pub(crate) base_url: String,
     /// The project.
-    pub project: String,
+    pub(crate) project: String,
 }
 
 /// Where the history goes for this command, when it is on.
@@ -74,7 +74,7 @@ struct Place {
 static PLACE: OnceLock<Option<Place>> = OnceLock::new();
 
 /// Whether `MINTLIFY_NO_HISTORY` turns the history off: any value but empty, `0`, `false`, `no`.
-pub fn disabled_by_env() -> bool {
+fn disabled_by_env() -> bool {
     std::env::var("MINTLIFY_NO_HISTORY").is_ok_and(|v| {
         !matches!(
             v.trim().to_ascii_lowercase().as_str(),
@@ -85,7 +85,7 @@ pub fn disabled_by_env() -> bool {
 
 /// The history file: `$XDG_STATE_HOME/mintlify-agent/history.jsonl`, or under
 /// `~/.local/state` when that is unset or not absolute (as the XDG spec says to ignore it).
-pub fn file() -> Option<PathBuf> {
+fn file() -> Option<PathBuf> {
     let state = std::env::var_os("XDG_STATE_HOME")
         .map(PathBuf::from)
         .filter(|p| p.is_absolute())
@@ -99,7 +99,7 @@ pub fn file() -> Option<PathBuf> {
 }
 
 /// Turns the history on for this command's base URL and project (unless disabled or fake).
-pub fn configure(base_url: &str, project: &str, write: bool) {
+pub(crate) fn configure(base_url: &str, project: &str, write: bool) {
     let place = (write && !disabled_by_env())
         .then(file)
         .flatten()
@@ -121,7 +121,7 @@ fn first_line(prompt: &str) -> String {
 }
 
 /// Records that `event` (`create`, `message`) started `job` with `prompt`.
-pub fn started(event: &str, job: &AgentJob, prompt: &str) {
+pub(crate) fn started(event: &str, job: &AgentJob, prompt: &str) {
     let Some(Some(place)) = PLACE.get() else {
         return;
     };
@@ -140,7 +140,7 @@ pub fn started(event: &str, job: &AgentJob, prompt: &str) {
 }
 
 /// Records the status of `job`, if it was started here and the status changed.
-pub fn seen(job: &AgentJob) {
+pub(crate) fn seen(job: &AgentJob) {
     let Some(Some(place)) = PLACE.get() else {
         return;
     };
@@ -177,7 +177,7 @@ fn append_entry(file: &Path, entry: &Entry) {
 
 /// Appends `entry` to `file`: the directory made 0700 and the file 0600 when new, the line
 /// written by one `write` with `O_APPEND`.
-pub fn append(file: &Path, entry: &Entry) -> std::io::Result<()> {
+fn append(file: &Path, entry: &Entry) -> std::io::Result<()> {
     if let Some(dir) = file.parent() {
         let mut builder = std::fs::DirBuilder::new();
         builder.recursive(true);
@@ -201,7 +201,7 @@ pub fn append(file: &Path, entry: &Entry) -> std::io::Result<()> {
 }
 
 /// The entries of `file` and how many lines could not be read; a missing file is empty.
-pub fn read(file: &Path) -> (Vec<Entry>, usize) {
+fn read(file: &Path) -> (Vec<Entry>, usize) {
     let bytes = match std::fs::read(file) {
         Ok(bytes) => bytes,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return (Vec::new(), 0),
@@ -227,7 +227,7 @@ pub fn read(file: &Path) -> (Vec<Entry>, usize) {
 }
 
 /// The jobs started for `base_url` and `project`, newest first.
-pub fn list(entries: &[Entry], base_url: &str, project: &str) -> Vec<Job> {
+fn list(entries: &[Entry], base_url: &str, project: &str) -> Vec<Job> {
     let mut jobs: HashMap<&str, Job> = HashMap::new();
     let mut order: Vec<&str> = Vec::new();
     for entry in entries
@@ -276,7 +276,7 @@ pub fn list(entries: &[Entry], base_url: &str, project: &str) -> Vec<Job> {
 
 /// The jobs for this base URL and project from the history file, newest first; a corrupt or
 /// unreadable file is a warning and gives what could be read.
-pub fn jobs(base_url: &str, project: &str) -> Vec<Job> {
+pub(crate) fn jobs(base_url: &str, project: &str) -> Vec<Job> {
     let Some(file) = file() else {
         err_line("warning: no history: neither XDG_STATE_HOME nor HOME is set");
         return Vec::new();
@@ -292,7 +292,7 @@ pub fn jobs(base_url: &str, project: &str) -> Vec<Job> {
 }
 
 /// A base URL as the client writes it (no trailing slash), for a command that builds no client.
-pub fn normalized_base_url(url: &str) -> String {
+pub(crate) fn normalized_base_url(url: &str) -> String {
     match mintlify_agent::reqwest::Url::parse(url.trim()) {
         Ok(url) => url.as_str().trim_end_matches('/').to_owned(),
         Err(_) => url.trim().trim_end_matches('/').to_owned(),

@@ -16,7 +16,7 @@ fn failed_url(error: &Error) -> Option<mintlify_agent::reqwest::Url> {
 }
 
 /// The cause, for `--json`'s `cause` field: `tls_untrusted_issuer`, `dns`, `proxy_refused`…
-pub fn cause_name(cause: &ConnectionCause) -> &'static str {
+pub(crate) fn cause_name(cause: &ConnectionCause) -> &'static str {
     match cause {
         ConnectionCause::Dns => "dns",
         ConnectionCause::Refused => "refused",
@@ -36,7 +36,7 @@ pub fn cause_name(cause: &ConnectionCause) -> &'static str {
 
 /// What to do about a failed connection, and which proxy it went through: `None` when the
 /// error is not a connection failure.
-pub fn hint(error: &Error) -> Option<String> {
+pub(crate) fn hint(error: &Error) -> Option<String> {
     let cause = error.connection_cause()?;
     let url = failed_url(error);
     let host = url
@@ -103,7 +103,7 @@ pub fn hint(error: &Error) -> Option<String> {
 }
 
 /// Whether the connection cannot succeed until the configuration changes (exit 5).
-pub fn is_configuration(error: &Error) -> bool {
+pub(crate) fn is_configuration(error: &Error) -> bool {
     error
         .connection_cause()
         .is_some_and(|cause| !cause.is_transient())

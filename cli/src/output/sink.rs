@@ -4,25 +4,27 @@
 use std::io::{ErrorKind, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use super::guard::neutralize_commands;
+
 /// Why standard output could not be written (the command's failure is made from it).
 #[derive(Debug)]
-pub enum WriteError {
+pub(crate) enum WriteError {
     /// The reader went away (`… | head`).
     Closed,
     /// Any other write error, as the system said it.
     Failed(String),
 }
 
-/// Whether standard output is at the start of a line (for [`crate::github::neutralize_commands`]).
+/// Whether standard output is at the start of a line (for [`neutralize_commands`]).
 static OUT_AT_LINE_START: AtomicBool = AtomicBool::new(true);
 
 /// Writes `text` to standard output and flushes it, so that a reader sees it at once (a live
 /// run's text) and a closed pipe is noticed at the write that hit it.
-pub fn out(text: &str) -> Result<(), WriteError> {
+pub(crate) fn out(text: &str) -> Result<(), WriteError> {
     let mut stdout = std::io::stdout().lock();
     // In GitHub Actions, no line of server text may be read as a workflow command.
     let mut at_line_start = OUT_AT_LINE_START.load(Ordering::Relaxed);
-    let neutral = crate::github::neutralize_commands(text, &mut at_line_start);
+    let neutral = neutralize_commands(text, &mut at_line_start);
     OUT_AT_LINE_START.store(at_line_start, Ordering::Relaxed);
     let text = neutral.as_deref().unwrap_or(text);
     stdout
@@ -36,14 +38,14 @@ pub fn out(text: &str) -> Result<(), WriteError> {
 }
 
 /// Writes `line` and a newline to standard output.
-pub fn out_line(line: &str) -> Result<(), WriteError> {
+pub(crate) fn out_line(line: &str) -> Result<(), WriteError> {
     out(&format!("{line}\n"))
 }
 
 /// Writes `line` and a newline to standard error. A failure there has nowhere to be told,
 /// so it is ignored (`eprintln!` would panic).
-pub fn err_line(line: &str) {
-    let neutral = crate::github::neutralize_commands(line, &mut true);
+pub(crate) fn err_line(line: &str) {
+    let neutral = neutralize_commands(line, &mut true);
     let line = neutral.as_deref().unwrap_or(line);
     let _ = writeln!(std::io::stderr().lock(), "{line}");
 }

@@ -9,7 +9,7 @@ use std::borrow::Cow;
 
 /// `raw` with every control character (C0, DEL, C1, CR) and bidi override escaped, except
 /// newline and tab.
-pub fn clean(raw: &str) -> Cow<'_, str> {
+pub(crate) fn clean(raw: &str) -> Cow<'_, str> {
     if !raw.chars().any(acts_on_terminal) {
         return Cow::Borrowed(raw);
     }
@@ -27,7 +27,7 @@ pub fn clean(raw: &str) -> Cow<'_, str> {
 /// `value` as one line of JSON that a terminal shows rather than obeys: serde_json escapes
 /// C0 characters, and this also escapes DEL, C1 and the bidi controls (`\u009b`), which it
 /// writes raw. They can only occur inside strings, where the escape means the same.
-pub fn json(value: &impl serde::Serialize) -> String {
+pub(crate) fn json(value: &impl serde::Serialize) -> String {
     // Written straight to text (not through a `Value`): a tool input nested deeper than
     // serde_json's recursion limit is written whole.
     let text = serde_json::to_string(value)

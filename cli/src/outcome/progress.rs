@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 /// The furthest a command has gone.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub enum Progress {
+pub(crate) enum Progress {
     /// No request that changes anything has left the machine.
     #[default]
     Nothing,
@@ -21,7 +21,7 @@ pub enum Progress {
 
 /// What a creation makes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// A v2 job.
     Job,
     /// A v1 session.
@@ -30,7 +30,7 @@ pub enum Kind {
 
 impl Progress {
     /// The id of the job or session the command knows of, if any.
-    pub fn job_id(&self) -> Option<&str> {
+    pub(crate) fn job_id(&self) -> Option<&str> {
         match self {
             Progress::Messaging(id) | Progress::Job(id) => Some(id),
             _ => None,
@@ -38,7 +38,7 @@ impl Progress {
     }
 
     /// The id of the v1 session the command knows of, if any.
-    pub fn session_id(&self) -> Option<&str> {
+    pub(crate) fn session_id(&self) -> Option<&str> {
         match self {
             Progress::Session(id) => Some(id),
             _ => None,
@@ -46,7 +46,7 @@ impl Progress {
     }
 
     /// The command to learn how things went on, if something may be going on.
-    pub fn resume_command(&self) -> Option<String> {
+    pub(crate) fn resume_command(&self) -> Option<String> {
         match self {
             Progress::Nothing => None,
             Progress::Creating(Kind::Job) => None,
@@ -59,7 +59,7 @@ impl Progress {
     }
 
     /// A sentence for people: what goes on and how to follow it.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             Progress::Nothing => "nothing was started".to_owned(),
             Progress::Creating(Kind::Job) => "the request had been sent, so the job may have \
@@ -84,16 +84,16 @@ impl Progress {
 
 /// [`Progress`] shared with the Ctrl-C handler.
 #[derive(Clone, Debug, Default)]
-pub struct Tracker(Arc<Mutex<Progress>>);
+pub(crate) struct Tracker(Arc<Mutex<Progress>>);
 
 impl Tracker {
     /// Records how far the command has gone.
-    pub fn set(&self, progress: Progress) {
+    pub(crate) fn set(&self, progress: Progress) {
         *self.0.lock().unwrap_or_else(PoisonError::into_inner) = progress;
     }
 
     /// How far the command has gone.
-    pub fn get(&self) -> Progress {
+    pub(crate) fn get(&self) -> Progress {
         self.0
             .lock()
             .unwrap_or_else(PoisonError::into_inner)

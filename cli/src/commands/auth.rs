@@ -15,7 +15,7 @@ const DEADLINE: Duration = Duration::from_secs(30);
 
 /// Runs the check and says what it learned; a key that is not accepted ends in its error
 /// (refused or unknown project: exit 3; unreachable: 4, or 5 for a certificate not trusted).
-pub async fn check(client: &Client, printer: Printer) -> Result<(), Failure> {
+pub(crate) async fn check(client: &Client, printer: Printer) -> Result<(), Failure> {
     let report = client.with_deadline(DEADLINE).check_access().await;
     let proxy = mintlify_agent::proxy_for(&report.base_url);
     let (verdict, request_id) = match &report.access {

@@ -18,7 +18,7 @@ fn for_verbosity(verbose: u8) -> Option<&'static str> {
 /// Installs the subscriber `MINTLIFY_LOG` (tracing's env-filter syntax, e.g. `debug` or
 /// `mintlify_agent=trace,hyper=debug`) or `verbose` asks for; `MINTLIFY_LOG` wins. Returns
 /// whether logs are on, and a warning for a filter that does not parse (then `-v`'s is used).
-pub fn install(verbose: u8) -> (bool, Option<String>) {
+pub(crate) fn install(verbose: u8) -> (bool, Option<String>) {
     let from_env = std::env::var("MINTLIFY_LOG")
         .ok()
         .filter(|value| !value.trim().is_empty());

@@ -6,10 +6,10 @@ use clap_complete::Shell;
 
 use crate::args::Cli;
 use crate::outcome::Failure;
-use crate::sink::out;
+use crate::output::sink::out;
 
 /// Prints the completion script for `shell`.
-pub fn print(shell: Shell) -> Result<(), Failure> {
+pub(crate) fn print(shell: Shell) -> Result<(), Failure> {
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), "mintlify-agent", &mut script);
     Ok(out(&String::from_utf8_lossy(&script))?)
