@@ -90,9 +90,3 @@ pub struct ReadmeDoctests;
 #[doc = include_str!("../../README.md")]
 #[cfg(doctest)]
 pub struct WorkspaceReadmeDoctests;
-
-/// The test kit's README: its example runs this crate against a test server and checks the
-/// requests the server saw. Outside this package too, like the workspace's README.
-#[doc = include_str!("../../tests/testkit/README.md")]
-#[cfg(doctest)]
-pub struct TestkitReadmeDoctests;

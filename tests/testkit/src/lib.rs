@@ -82,3 +82,9 @@ pub use request_log::RequestRecord;
 pub use routes::STATS_ROUTE;
 pub use server::{DEFAULT_PROJECT, ServerBuilder, TestServer};
 pub use store::Todo;
+
+/// This crate's README, compiled as doctests: its example runs the SDK against a test server, as
+/// a user's test does, and checks the requests the server saw.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
