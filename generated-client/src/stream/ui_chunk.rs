@@ -16,7 +16,7 @@ use super::event::{AgentEvent, ApprovalRequest, InputEncoding, ToolMeta};
 use super::raw_json::RawJson;
 use super::schema::{
     Fields, Key, any_value, object, optional, optional_string, owned, parse_json, present,
-    prototype_poisoned, provider_metadata, records_pass, required_string, string,
+    prototype_poisoned, provider_metadata, required_string, string, unknown,
 };
 
 /// A UI message stream chunk, read in one pass; every field any chunk type has. The fields of
@@ -63,9 +63,6 @@ struct Chunk<'a> {
     filename: Option<&'a RawValue>,
     #[serde(borrow, default, deserialize_with = "present")]
     input: Option<&'a RawValue>,
-    /// AI SDK 6's name for a `tool-input-error`'s input.
-    #[serde(borrow, default, deserialize_with = "present")]
-    raw_input: Option<&'a RawValue>,
     /// A `custom` chunk's kind.
     #[serde(rename = "kind", borrow, default, deserialize_with = "present")]
     custom_kind: Option<&'a RawValue>,
@@ -269,19 +266,19 @@ fn typed(chunk: &mut Chunk<'_>, json: &[u8]) -> Option<AgentEvent> {
         "tool-input-available" => AgentEvent::ToolInputAvailable {
             tool_call_id: take!(tool_call_id)?,
             tool_name: required_string(chunk.tool_name)?,
-            input: any_value(chunk.input),
+            input: Some(unknown(chunk.input)?),
             meta: tool_meta_of(chunk, true, false)?,
         },
         "tool-input-error" => AgentEvent::ToolInputError {
             tool_call_id: take!(tool_call_id)?,
             tool_name: required_string(chunk.tool_name)?,
-            input: any_value(chunk.input.or(chunk.raw_input)),
+            input: Some(unknown(chunk.input)?),
             error_text: required_string(chunk.error_text)?,
             meta: tool_meta_of(chunk, true, false)?,
         },
         "tool-output-available" => AgentEvent::ToolOutputAvailable {
             tool_call_id: take!(tool_call_id)?,
-            output: any_value(chunk.output),
+            output: Some(unknown(chunk.output)?),
             preliminary: optional(chunk.preliminary)?,
             meta: tool_meta_of(chunk, false, false)?,
         },
@@ -333,7 +330,7 @@ fn typed(chunk: &mut Chunk<'_>, json: &[u8]) -> Option<AgentEvent> {
             provider_metadata: metadata?,
         },
         "message-metadata" => AgentEvent::MessageMetadata {
-            metadata: any_value(chunk.message_metadata),
+            metadata: Some(unknown(chunk.message_metadata)?),
         },
         "error" => AgentEvent::Error {
             error_text: required_string(chunk.error_text)?,
@@ -351,7 +348,7 @@ fn typed(chunk: &mut Chunk<'_>, json: &[u8]) -> Option<AgentEvent> {
         data if data.starts_with("data-") => AgentEvent::Data {
             name: data["data-".len()..].to_owned(),
             id: take!(id),
-            data: any_value(chunk.data),
+            data: Some(unknown(chunk.data)?),
             transient: optional(chunk.transient)?,
             extra: data_extra(json)?,
         },
@@ -380,7 +377,7 @@ fn data_chunk(fields: Vec<(Cow<'_, str>, &RawValue)>) -> Option<AgentEvent> {
     Some(AgentEvent::Data {
         name,
         id: optional_string(id)?,
-        data: any_value(data),
+        data: Some(unknown(data)?),
         transient: optional(transient)?,
         extra: object_of(&extra)?,
     })
@@ -453,12 +450,7 @@ fn steering_parts(raw: &RawValue) -> Option<RawJson> {
                 required_string(part.media_type)?;
                 required_string(part.url)?;
                 optional_string(part.filename)?;
-                let reference = optional::<std::collections::HashMap<Key<'_>, Key<'_>>>(
-                    part.provider_reference,
-                )?;
-                if reference.is_some_and(|r| r.contains_key(&Key("constructor".into()))) {
-                    return None;
-                }
+                optional::<std::collections::HashMap<Key<'_>, Key<'_>>>(part.provider_reference)?;
             }
             _ => return None,
         }
@@ -549,26 +541,6 @@ fn citations(raw: &RawValue) -> Option<RawJson> {
         T::deserialize(deserializer).map(Some)
     }
     let citations: Vec<Citation> = serde_json::from_str(raw.get()).ok()?;
-    let metadata_passes = |metadata: &Option<_>| {
-        metadata.as_ref().is_none_or(
-            |m: &std::collections::BTreeMap<String, serde_json::Map<String, Value>>| {
-                !m.contains_key("constructor")
-                    && m.values()
-                        .all(|inner| records_pass(&Value::Object(inner.clone())))
-            },
-        )
-    };
-    let passes = citations.iter().all(|c| match &c.source {
-        CitationSource::Url {
-            provider_metadata, ..
-        }
-        | CitationSource::Document {
-            provider_metadata, ..
-        } => metadata_passes(provider_metadata),
-    });
-    if !passes {
-        return None;
-    }
     serde_json::value::to_raw_value(&citations)
         .ok()
         .map(RawJson)
