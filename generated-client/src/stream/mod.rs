@@ -17,7 +17,8 @@
 //! - `ui_chunk`: UI message chunk JSON to [`AgentEvent`] (`ui_chunk/write`: and back);
 //!   `data_stream`: AI SDK 4 parts to [`AgentEvent`]; `schema`: the field rules both share.
 //! - `transcript/`: the message the events build; `partial_json`: the AI SDK's
-//!   `parsePartialJson`, for tool input that is still streaming.
+//!   `parsePartialJson`, for tool input that is still streaming; `js_order`: JavaScript's order
+//!   of an object's keys, which the transcript's values keep.
 //! - `position`, `protocol`, `error`: [`Position`], [`Protocol`], [`StreamError`].
 //!
 //! # zod 4, and where zod 3 differs
@@ -49,6 +50,7 @@ mod data_stream;
 pub(crate) mod decoder;
 pub(crate) mod error;
 pub(crate) mod event;
+mod js_order;
 mod partial_json;
 pub(crate) mod position;
 pub(crate) mod protocol;

@@ -9,8 +9,8 @@ mod write;
 use std::borrow::Cow;
 
 use serde::Deserialize;
-use serde_json::Value;
 use serde_json::value::RawValue;
+use serde_json::{Map, Value};
 
 use super::event::{AgentEvent, ApprovalRequest, InputEncoding, ToolMeta};
 use super::raw_json::RawJson;
@@ -367,10 +367,7 @@ fn data_chunk(fields: Vec<(Cow<'_, str>, &RawValue)>) -> Option<AgentEvent> {
             "id" => id = Some(value),
             "data" => data = Some(value),
             "transient" => transient = Some(value),
-            _ => {
-                extra.retain(|(k, _)| *k != key);
-                extra.push((key, value));
-            }
+            _ => set_field(&mut extra, key, value),
         }
     }
     let name = required_string(kind)?.strip_prefix("data-")?.to_owned();
@@ -390,12 +387,23 @@ fn data_extra(json: &[u8]) -> Option<Option<RawJson>> {
     let mut extra: Vec<(Cow<'_, str>, &RawValue)> = Vec::new();
     for (key, value) in fields {
         if !matches!(key.as_ref(), "type" | "id" | "data" | "transient") {
-            // A key sent twice counts once, with its last value, as in `JSON.parse`.
-            extra.retain(|(k, _)| *k != key);
-            extra.push((key, value));
+            set_field(&mut extra, key, value);
         }
     }
     object_of(&extra)
+}
+
+/// Sets a field as `JSON.parse` does: a key sent twice keeps its first place and takes its last
+/// value.
+fn set_field<'a>(
+    fields: &mut Vec<(Cow<'a, str>, &'a RawValue)>,
+    key: Cow<'a, str>,
+    value: &'a RawValue,
+) {
+    match fields.iter_mut().find(|(k, _)| *k == key) {
+        Some(field) => field.1 = value,
+        None => fields.push((key, value)),
+    }
 }
 
 /// A JSON object of the given fields; `Some(None)` when there are none.
@@ -459,78 +467,47 @@ fn steering_parts(raw: &RawValue) -> Option<RawJson> {
 }
 
 /// `citations`, checked as the AI SDK's schema checks them, and written as it returns them:
-/// without the fields it does not know.
+/// without the fields it does not know, the others in its schema's order (zod builds the
+/// object it returns in the order of the schema's keys), provider metadata in the order sent.
 fn citations(raw: &RawValue) -> Option<RawJson> {
-    #[derive(Deserialize, serde::Serialize)]
+    #[derive(Deserialize)]
     #[serde(rename_all = "camelCase")]
     struct Citation {
         source: CitationSource,
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            deserialize_with = "present"
-        )]
+        #[serde(default, deserialize_with = "present")]
         start_index: Option<u64>,
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            deserialize_with = "present"
-        )]
+        #[serde(default, deserialize_with = "present")]
         end_index: Option<u64>,
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            deserialize_with = "present"
-        )]
+        #[serde(default, deserialize_with = "present")]
         cited_text: Option<String>,
     }
-    #[derive(Deserialize, serde::Serialize)]
+    #[derive(Deserialize)]
     #[serde(tag = "sourceType", rename_all = "camelCase")]
     enum CitationSource {
         Url {
             #[serde(rename = "type")]
-            kind: SourceLiteral,
+            _kind: SourceLiteral,
             id: String,
             url: String,
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "present"
-            )]
+            #[serde(default, deserialize_with = "present")]
             title: Option<String>,
-            #[serde(
-                default,
-                rename = "providerMetadata",
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "present"
-            )]
-            provider_metadata:
-                Option<std::collections::BTreeMap<String, serde_json::Map<String, Value>>>,
+            #[serde(default, rename = "providerMetadata", deserialize_with = "present")]
+            provider_metadata: Option<Map<String, Value>>,
         },
         Document {
             #[serde(rename = "type")]
-            kind: SourceLiteral,
+            _kind: SourceLiteral,
             id: String,
             #[serde(rename = "mediaType")]
             media_type: String,
             title: String,
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "present"
-            )]
+            #[serde(default, deserialize_with = "present")]
             filename: Option<String>,
-            #[serde(
-                default,
-                rename = "providerMetadata",
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "present"
-            )]
-            provider_metadata:
-                Option<std::collections::BTreeMap<String, serde_json::Map<String, Value>>>,
+            #[serde(default, rename = "providerMetadata", deserialize_with = "present")]
+            provider_metadata: Option<Map<String, Value>>,
         },
     }
-    #[derive(Deserialize, serde::Serialize)]
+    #[derive(Deserialize)]
     #[serde(rename_all = "lowercase")]
     enum SourceLiteral {
         Source,
@@ -540,8 +517,73 @@ fn citations(raw: &RawValue) -> Option<RawJson> {
     ) -> Result<Option<T>, D::Error> {
         T::deserialize(deserializer).map(Some)
     }
+    /// Sets `key` when there is a value.
+    fn set(fields: &mut Map<String, Value>, key: &str, value: Option<Value>) {
+        if let Some(value) = value {
+            fields.insert(key.to_owned(), value);
+        }
+    }
     let citations: Vec<Citation> = serde_json::from_str(raw.get()).ok()?;
-    serde_json::value::to_raw_value(&citations)
-        .ok()
-        .map(RawJson)
+    let mut written = Vec::with_capacity(citations.len());
+    for citation in citations {
+        let mut source = Map::new();
+        source.insert("type".into(), Value::from("source"));
+        let provider_metadata = match citation.source {
+            CitationSource::Url {
+                id,
+                url,
+                title,
+                provider_metadata,
+                ..
+            } => {
+                source.insert("sourceType".into(), Value::from("url"));
+                source.insert("id".into(), Value::from(id));
+                source.insert("url".into(), Value::from(url));
+                set(&mut source, "title", title.map(Value::from));
+                provider_metadata
+            }
+            CitationSource::Document {
+                id,
+                media_type,
+                title,
+                filename,
+                provider_metadata,
+                ..
+            } => {
+                source.insert("sourceType".into(), Value::from("document"));
+                source.insert("id".into(), Value::from(id));
+                source.insert("mediaType".into(), Value::from(media_type));
+                source.insert("title".into(), Value::from(title));
+                set(&mut source, "filename", filename.map(Value::from));
+                provider_metadata
+            }
+        };
+        // An object of objects (`providerMetadataSchema`).
+        if provider_metadata
+            .as_ref()
+            .is_some_and(|m| !m.values().all(Value::is_object))
+        {
+            return None;
+        }
+        set(
+            &mut source,
+            "providerMetadata",
+            provider_metadata.map(Value::Object),
+        );
+        let mut fields = Map::new();
+        fields.insert("source".into(), Value::Object(source));
+        set(
+            &mut fields,
+            "startIndex",
+            citation.start_index.map(Value::from),
+        );
+        set(&mut fields, "endIndex", citation.end_index.map(Value::from));
+        set(
+            &mut fields,
+            "citedText",
+            citation.cited_text.map(Value::from),
+        );
+        written.push(Value::Object(fields));
+    }
+    serde_json::value::to_raw_value(&written).ok().map(RawJson)
 }
