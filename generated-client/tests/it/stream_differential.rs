@@ -64,6 +64,18 @@ fn as_sdk_chunk(item: &Result<AgentEvent, StreamError>) -> Option<Value> {
     })
 }
 
+/// An SDK error, a failed metadata merge (JavaScript's `TypeError` "Cannot use 'in' operator to
+/// search for 'KEY' in VALUE") as `metadata: KEY`, which [`failure_name`] makes of ours.
+fn sdk_error_name(error: &str) -> String {
+    match error
+        .strip_prefix("Cannot use 'in' operator to search for '")
+        .and_then(|rest| rest.rsplit_once("' in "))
+    {
+        Some((key, _)) => format!("metadata: {key}"),
+        None => error.to_owned(),
+    }
+}
+
 /// The SDK's errors, with a failed metadata merge (a `TypeError` in JavaScript) named as ours.
 fn sdk_errors(errors: &Value) -> Vec<String> {
     errors
@@ -72,11 +84,7 @@ fn sdk_errors(errors: &Value) -> Vec<String> {
         .iter()
         .map(|e| {
             let e = e.as_str().unwrap();
-            if e.starts_with("Cannot use 'in' operator") {
-                "metadata".to_owned()
-            } else {
-                e.to_owned()
-            }
+            sdk_error_name(e)
         })
         .collect()
 }
@@ -156,9 +164,13 @@ fn read(
     (snapshot, errors)
 }
 
+/// Our failure, a failed metadata merge (`metadata: cannot merge the key "KEY" into …`) as
+/// `metadata: KEY`: the key JavaScript's `for…in` meets first.
 fn failure_name(failure: &str) -> String {
-    if failure.starts_with("metadata") {
-        "metadata".to_owned()
+    if let Some(rest) = failure.strip_prefix("metadata: cannot merge the key ") {
+        let quoted = rest.split_once(" into ").map_or(rest, |(key, _)| key);
+        let key: String = serde_json::from_str(quoted).unwrap_or_else(|_| quoted.to_owned());
+        format!("metadata: {key}")
     } else {
         failure.to_owned()
     }
@@ -181,6 +193,33 @@ fn js_numbers(value: Value) -> Value {
         ),
         other => other,
     }
+}
+
+/// Whether two messages are the same JSON, numbers as JavaScript holds them, and the values the
+/// server sent (metadata, tool input and output, data, provider and tool metadata, citations)
+/// have their keys in the same order: as JavaScript lists them in the SDK's message, as the
+/// transcript keeps them in ours. The keys of the message and of its parts, which the readers
+/// write, are compared as sets.
+fn same_in_order(ours: &Value, theirs: &Value) -> bool {
+    fn shallow_sorted(value: &mut Value) {
+        if let Value::Object(fields) = value {
+            fields.sort_keys();
+        }
+    }
+    let text = |message: &Value| {
+        let mut message = js_numbers(message.clone());
+        shallow_sorted(&mut message);
+        if let Some(parts) = message.get_mut("parts").and_then(Value::as_array_mut) {
+            for part in parts {
+                shallow_sorted(part);
+                if let Some(approval) = part.get_mut("approval") {
+                    shallow_sorted(approval);
+                }
+            }
+        }
+        message.to_string()
+    };
+    text(ours) == text(theirs)
 }
 
 /// Cut points from a case's index, the same on every run.
@@ -228,9 +267,9 @@ fn check(index: usize, case: &Value) -> Result<(), String> {
     if !ended && ours.len() != theirs.len() {
         return Err(format!("{} chunks, theirs {}", ours.len(), theirs.len()));
     }
-    // The lenient reader: the message and its errors.
+    // The lenient reader: the message (its keys in the SDK's order) and its errors.
     let (message, errors) = read(&lenient, false);
-    if js_numbers(message.clone()) != js_numbers(case["lenient"]["message"].clone()) {
+    if !same_in_order(&message, &case["lenient"]["message"]) {
         return Err(format!(
             "lenient message:\n ours   {message}\n theirs {}",
             case["lenient"]["message"]
@@ -245,7 +284,7 @@ fn check(index: usize, case: &Value) -> Result<(), String> {
     // The strict run: where it stops, and why.
     let strict = decode(Decoder::new().strict(true), body, &[]);
     let (message, errors) = read(&strict, true);
-    if js_numbers(message.clone()) != js_numbers(case["strict"]["message"].clone()) {
+    if !same_in_order(&message, &case["strict"]["message"]) {
         return Err(format!(
             "strict message:\n ours   {message}\n theirs {}",
             case["strict"]["message"]
@@ -253,13 +292,7 @@ fn check(index: usize, case: &Value) -> Result<(), String> {
     }
     // The first of: a refused chunk, a missing part, an `error` chunk, a failed merge.
     let error = errors.into_iter().next();
-    let theirs_error = case["strict"]["error"].as_str().map(|e| {
-        if e.starts_with("Cannot use 'in' operator") {
-            "metadata".to_owned()
-        } else {
-            e.to_owned()
-        }
-    });
+    let theirs_error = case["strict"]["error"].as_str().map(|e| sdk_error_name(e));
     if error != theirs_error {
         return Err(format!(
             "strict error: ours {error:?}, theirs {theirs_error:?}"
