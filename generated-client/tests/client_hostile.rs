@@ -123,6 +123,40 @@ async fn absurd_retry_after_values_are_clamped_and_never_panic() {
     }
 }
 
+/// However long a server asks to wait, the error says at most one day, and the call ends at once.
+#[tokio::test]
+async fn a_retry_after_of_two_days_is_reported_as_one_day() {
+    let day = Duration::from_secs(24 * 60 * 60);
+    for (name, value) in [
+        ("retry-after", "172800"),
+        ("retry-after-ms", "172800000"),
+        ("retry-after", "Fri, 31 Dec 9999 23:59:59 GMT"),
+    ] {
+        let server = RawServer::replying(reply(
+            429,
+            &[(name, value), JSON],
+            br#"{"error":"slow down"}"#,
+        ))
+        .await;
+        let error = client(&server.base_url())
+            .v2()
+            .get_job("job_1")
+            .await
+            .unwrap_err();
+        assert!(matches!(error, Error::RateLimited { .. }), "{error:?}");
+        assert_eq!(error.retry_after(), Some(day), "{name}: {value}");
+        assert_eq!(server.requests().len(), 1);
+    }
+    // Under a day, the server's own figure.
+    let server = RawServer::replying(reply(429, &[("retry-after", "86399"), JSON], b"{}")).await;
+    let error = client(&server.base_url())
+        .v2()
+        .get_job("job_1")
+        .await
+        .unwrap_err();
+    assert_eq!(error.retry_after(), Some(day - Duration::from_secs(1)));
+}
+
 #[tokio::test]
 async fn a_wait_clamps_what_the_server_asks_to_its_longest_pause() {
     let server = RawServer::replying(reply(

@@ -204,3 +204,64 @@ async fn the_client_side_budget_fails_fast_without_asking_the_server() {
     assert_eq!(count(&server, Operation::V2CreateJob), 1);
     assert_eq!(count(&server, Operation::V2SendMessage), 1);
 }
+
+#[tokio::test]
+async fn a_server_wait_over_the_policys_cap_ends_the_call_at_once() {
+    let server = TestServer::start().await.unwrap();
+    server.inject(Fault::rate_limited(2).on(Operation::V2CreateJob).times(1));
+    let client = client_builder(&server)
+        .retry_policy(support::fast_retries().max_retry_after(Duration::from_secs(1)))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let error = client.v2().create_job("x").await.unwrap_err();
+    assert!(matches!(error, Error::RateLimited { .. }), "{error}");
+    assert_eq!(error.retry_after(), Some(Duration::from_secs(2)));
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "not slept: {:?}",
+        started.elapsed()
+    );
+    assert_eq!(count(&server, Operation::V2CreateJob), 1);
+
+    // A wait at the cap is honoured.
+    server.inject(Fault::rate_limited(1).on(Operation::V2CreateJob).times(1));
+    client.v2().create_job("x").await.unwrap();
+    assert_eq!(count(&server, Operation::V2CreateJob), 3);
+}
+
+#[tokio::test]
+async fn the_policys_delays_are_the_waits_between_attempts() {
+    let server = TestServer::start().await.unwrap();
+    let id = client_for(&server).v2().create_job("x").await.unwrap().id;
+    let policy = |first: u64| {
+        RetryPolicy::default()
+            .delays(Duration::from_millis(first), Duration::from_millis(first))
+            .jitter(false)
+    };
+
+    // The first wait (5 s) would pass the call's deadline (2 s): not retried.
+    server.inject(Fault::status(503).on(Operation::V2GetJob).times(1));
+    let slow = client_for(&server)
+        .with_retry_policy(policy(5_000))
+        .with_deadline(Duration::from_secs(2));
+    let error = slow.v2().get_job(&id).await.unwrap_err();
+    assert_eq!(error.status(), Some(503), "{error}");
+    assert_eq!(count(&server, Operation::V2GetJob), 1);
+
+    // 300 ms fits: the request is sent again no sooner than that.
+    server.inject(Fault::status(503).on(Operation::V2GetJob).times(1));
+    let quick = slow.with_retry_policy(policy(300));
+    quick.v2().get_job(&id).await.unwrap();
+    let reads: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.operation == Some(Operation::V2GetJob))
+        .collect();
+    assert_eq!(
+        reads.iter().map(|r| r.status).collect::<Vec<_>>(),
+        [503, 503, 200]
+    );
+    let gap = (reads[2].at - reads[1].at).to_std().unwrap();
+    assert!(gap >= Duration::from_millis(300), "{gap:?}");
+}
