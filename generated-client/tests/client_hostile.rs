@@ -229,6 +229,30 @@ async fn a_success_body_over_the_limit_is_not_read() {
     }
 }
 
+/// The limit is inclusive: a body of exactly `max_response_bytes` is read, one byte more is not.
+#[tokio::test]
+async fn a_success_body_of_exactly_the_limit_is_read() {
+    let body = format!("{JOB:<2000}");
+    let server = RawServer::replying(reply(200, &[JSON], body.as_bytes())).await;
+    let client = |limit: usize| {
+        Client::builder()
+            .api_key(KEY)
+            .project_id("p")
+            .base_url(server.base_url())
+            .retry_policy(RetryPolicy::disabled())
+            .max_response_bytes(limit)
+            .build()
+            .unwrap()
+    };
+    let job = client(2000).v2().get_job("job_1").await.unwrap();
+    assert_eq!(job.id, "job_1");
+    let error = client(1999).v2().get_job("job_1").await.unwrap_err();
+    assert!(
+        matches!(error, Error::ResponseTooLarge { limit: 1999, .. }),
+        "{error:?}"
+    );
+}
+
 #[tokio::test]
 async fn an_error_body_is_read_and_kept_as_a_short_prefix_only() {
     let server = RawServer::start(|_, mut socket| async move {
@@ -249,7 +273,7 @@ async fn an_error_body_is_read_and_kept_as_a_short_prefix_only() {
     };
     let raw = failure.raw_body.as_deref().unwrap();
     assert!(raw.starts_with("<p><p>"), "{raw:.40}");
-    assert!(raw.len() <= 16 * 1024, "{}", raw.len());
+    assert_eq!(raw.len(), 16 * 1024, "the first 16 KiB, no more, no less");
     assert_eq!(server.requests().len(), 3, "a 500 on a read is retried");
 }
 

@@ -265,3 +265,65 @@ async fn the_policys_delays_are_the_waits_between_attempts() {
     let gap = (reads[2].at - reads[1].at).to_std().unwrap();
     assert!(gap >= Duration::from_millis(300), "{gap:?}");
 }
+
+/// Each attempt leaves one debug line: what came of it and what comes next (a retry after how
+/// long, or why not), with the cause of a failed connection.
+#[tokio::test]
+async fn each_attempt_is_logged_with_what_comes_next() {
+    let logs = support::Logs::capture();
+    let server = TestServer::start().await.unwrap();
+    server.inject(Fault::status(503).on(Operation::V2GetJob));
+    client_for(&server).v2().get_job("job_1").await.unwrap_err();
+    let lines = logs.lines();
+    let with = |words: &[&str]| {
+        lines
+            .iter()
+            .filter(|line| words.iter().all(|w| line.contains(w)))
+            .count()
+    };
+    assert_eq!(
+        with(&["attempt failed; retrying", "retry_in=10ms"]),
+        2,
+        "{lines:#?}"
+    );
+    assert_eq!(
+        with(&["attempt answered", "not retried: the retries are spent"]),
+        1,
+        "{lines:#?}"
+    );
+
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let nowhere = mintlify_agent::Client::builder()
+        .api_key(mintlify_agent_testkit::DEFAULT_KEY)
+        .project_id("p")
+        .base_url(format!("http://{closed}"))
+        .retry_policy(support::fast_retries().max_retries(1))
+        .build()
+        .unwrap();
+    nowhere.v2().get_job("job_1").await.unwrap_err();
+    let lines = logs.lines();
+    let refused = "cause=the connection was refused";
+    let with = |words: &[&str]| {
+        lines
+            .iter()
+            .filter(|line| words.iter().all(|w| line.contains(w)))
+            .count()
+    };
+    assert_eq!(
+        with(&["attempt failed; retrying", refused, "retry_in=10ms"]),
+        1,
+        "{lines:#?}"
+    );
+    assert_eq!(
+        with(&[
+            "attempt failed",
+            refused,
+            "not retried: the retries are spent"
+        ]),
+        1,
+        "{lines:#?}"
+    );
+}
