@@ -326,4 +326,28 @@ async fn each_attempt_is_logged_with_what_comes_next() {
         1,
         "{lines:#?}"
     );
+
+    // A creation that timed out may have been acted on: not sent again, and the line says so.
+    server.inject(Fault::delay(Duration::from_millis(500)).on(Operation::V2CreateJob));
+    let slow = client_builder(&server)
+        .request_timeout(Duration::from_millis(100))
+        .build()
+        .unwrap();
+    slow.v2().create_job("x").await.unwrap_err();
+    let lines = logs.lines();
+    let with = |words: &[&str]| {
+        lines
+            .iter()
+            .filter(|line| words.iter().all(|w| line.contains(w)))
+            .count()
+    };
+    assert_eq!(
+        with(&[
+            "attempt failed",
+            "cause=no answer in time",
+            "not retried: the server may have acted on it"
+        ]),
+        1,
+        "{lines:#?}"
+    );
 }

@@ -59,9 +59,14 @@ impl Logs {
             .with_writer(move || LogWriter(sink.clone()))
             .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
             .finish();
+        let guard = tracing::subscriber::set_default(subscriber);
+        // Tests on other threads of the binary may be registering the crate's callsites at
+        // this moment with no subscriber of their own, and so cache them as never wanted: ask
+        // every callsite again, now that this subscriber is there.
+        tracing::callsite::rebuild_interest_cache();
         Self {
             written,
-            _guard: tracing::subscriber::set_default(subscriber),
+            _guard: guard,
         }
     }
 
