@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use mintlify_agent::{Error, RetryPolicy};
 use mintlify_agent_testkit::{Fault, FaultKind, Operation, TestServer};
 
-use crate::support::{client_builder, client_for, count};
+use crate::support::{self, client_builder, client_for, count};
 
 #[tokio::test]
 async fn a_read_is_retried_through_5xx() {
@@ -269,6 +269,10 @@ async fn the_policys_delays_are_the_waits_between_attempts() {
 /// long, or why not), with the cause of a failed connection.
 #[tokio::test]
 async fn each_attempt_is_logged_with_what_comes_next() {
+    let name = "each_attempt_is_logged_with_what_comes_next";
+    if !support::alone_in_a_child_process(module_path!(), name, &[]).await {
+        return;
+    }
     let logs = support::Logs::capture();
     let server = TestServer::start().await.unwrap();
     server.inject(Fault::status(503).on(Operation::V2GetJob));

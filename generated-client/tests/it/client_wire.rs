@@ -4,6 +4,8 @@
 #![allow(clippy::unwrap_used)]
 
 use mintlify_agent::{Client, USER_AGENT};
+
+use crate::support;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const SECRET: &str = "mint_SECRET_do_not_print_0123456789";
@@ -155,44 +157,25 @@ fn a_build_error_converts_into_the_call_error() {
 /// names the proxy; a user's own HTTP client has its own proxy settings, so its spans name none.
 /// A proxy that wants credentials fails the same way every time: a read through it is not sent
 /// again. The environment is the process's: the test runs itself again in a child process with
-/// the proxies set, and the proxies (servers that answer every request alike) stay here.
+/// the proxies set, and the proxies (servers that answer every request alike) stay in the parent.
 #[tokio::test]
 async fn the_environments_proxies_carry_the_clients_own_requests_and_are_named() {
-    const CHILD: &str = "MINTLIFY_AGENT_TEST_CHILD";
     let job = br#"{"id":"job_1","status":"active","createdAt":"2026-11-22T10:00:00Z"}"#;
-    if std::env::var_os(CHILD).is_none() {
-        let forward = support::raw::RawServer::replying(support::raw::reply(
-            200,
-            &[("content-type", "application/json")],
-            job,
-        ))
-        .await;
-        let wants_credentials = support::raw::RawServer::replying(
-            b"HTTP/1.1 407 Proxy Authentication Required\r\nproxy-authenticate: Basic\r\n\
-              content-length: 0\r\n\r\n"
-                .to_vec(),
-        )
-        .await;
-        // This test's name as the child's test harness knows it: its path without the crate.
-        let name = "the_environments_proxies_carry_the_clients_own_requests_and_are_named";
-        let name = match module_path!().split_once("::") {
-            Some((_, module)) => format!("{module}::{name}"),
-            None => name.to_owned(),
-        };
-        let mut child = std::process::Command::new(std::env::current_exe().unwrap());
-        child
-            .args(["--exact", &name, "--test-threads=1"])
-            .env_clear()
-            .env(CHILD, "1")
-            .env("HTTP_PROXY", forward.base_url())
-            .env("HTTPS_PROXY", wants_credentials.base_url());
-        let output = tokio::task::spawn_blocking(move || child.output())
-            .await
-            .unwrap()
-            .unwrap();
-        let said = String::from_utf8_lossy(&output.stdout);
-        assert!(output.status.success(), "{said}");
-        assert!(said.contains("1 passed"), "the child ran the test: {said}");
+    let json = ("content-type", "application/json");
+    let forward = support::raw::RawServer::replying(support::raw::reply(200, &[json], job)).await;
+    let wants_credentials = support::raw::RawServer::replying(
+        b"HTTP/1.1 407 Proxy Authentication Required\r\nproxy-authenticate: Basic\r\n\
+          content-length: 0\r\n\r\n"
+            .to_vec(),
+    )
+    .await;
+    let name = "the_environments_proxies_carry_the_clients_own_requests_and_are_named";
+    let env = [
+        ("HTTP_PROXY", forward.base_url()),
+        ("HTTPS_PROXY", wants_credentials.base_url()),
+    ];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    if !support::alone_in_a_child_process(module_path!(), name, &env).await {
         let targets = |server: &support::raw::RawServer| -> Vec<String> {
             server
                 .requests()
@@ -215,7 +198,8 @@ async fn the_environments_proxies_carry_the_clients_own_requests_and_are_named()
         );
         return;
     }
-
+    // In the child, whose environment names the parent's two servers (the two it started
+    // itself go unused).
     let logs = support::Logs::capture();
     let with = |words: &[&str]| {
         logs.lines()
@@ -223,7 +207,7 @@ async fn the_environments_proxies_carry_the_clients_own_requests_and_are_named()
             .filter(|line| words.iter().all(|w| line.contains(w)))
             .count()
     };
-    let forward = std::env::var("HTTP_PROXY").unwrap();
+    let proxy = std::env::var("HTTP_PROXY").unwrap();
     let own = |base_url: &str| {
         Client::builder()
             .api_key(SECRET)
@@ -240,7 +224,7 @@ async fn the_environments_proxies_carry_the_clients_own_requests_and_are_named()
         .await
         .unwrap();
     assert!(
-        with(&["mintlify_agent.request", "proxy=", &forward]) > 0,
+        with(&["mintlify_agent.request", "proxy=", &proxy]) > 0,
         "{:#?}",
         logs.lines()
     );
@@ -268,7 +252,7 @@ async fn the_environments_proxies_carry_the_clients_own_requests_and_are_named()
     let users = Client::builder()
         .api_key(SECRET)
         .project_id("p")
-        .base_url(&forward)
+        .base_url(&proxy)
         .http_client(
             mintlify_agent::http_client_builder()
                 .unwrap()

@@ -42,8 +42,45 @@ pub fn count(server: &TestServer, operation: mintlify_agent_testkit::Operation) 
         .count()
 }
 
+/// Runs the calling test again, alone, in a child process whose whole environment is `env`: for
+/// a test that needs what a process has once, which the other tests of this binary share (its
+/// environment variables; tracing's callsite cache, which a test on another thread can leave
+/// saying that nobody wants the crate's spans). `true` in the child, which then runs the test's
+/// body; `false` in the parent once the child passed (a child that failed fails the test).
+/// `module` is the test's `module_path!()`, `name` its function's name.
+pub async fn alone_in_a_child_process(module: &str, name: &str, env: &[(&str, &str)]) -> bool {
+    const CHILD: &str = "MINTLIFY_AGENT_TEST_CHILD";
+    if std::env::var_os(CHILD).is_some() {
+        return true;
+    }
+    // The test's name as the harness knows it: its path without the crate's name.
+    let test = match module.split_once("::") {
+        Some((_, module)) => format!("{module}::{name}"),
+        None => name.to_owned(),
+    };
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap());
+    child
+        .args(["--exact", &test, "--test-threads=1"])
+        .env_clear()
+        .env(CHILD, "1")
+        .envs(env.iter().copied());
+    let output = tokio::task::spawn_blocking(move || child.output())
+        .await
+        .unwrap()
+        .unwrap();
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{test}, in its own process:\n{said}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(said.contains("1 passed"), "the child ran {test}: {said}");
+    false
+}
+
 /// What the crate logs on this thread (every level, spans as they close) while it lives: for
-/// `#[tokio::test]`s on the current thread.
+/// `#[tokio::test]`s on the current thread, run [`alone_in_a_child_process`] so that no other
+/// test shares the process's callsite cache.
 pub struct Logs {
     written: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
     _guard: tracing::subscriber::DefaultGuard,
@@ -59,14 +96,9 @@ impl Logs {
             .with_writer(move || LogWriter(sink.clone()))
             .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
             .finish();
-        let guard = tracing::subscriber::set_default(subscriber);
-        // Tests on other threads of the binary may be registering the crate's callsites at
-        // this moment with no subscriber of their own, and so cache them as never wanted: ask
-        // every callsite again, now that this subscriber is there.
-        tracing::callsite::rebuild_interest_cache();
         Self {
             written,
-            _guard: guard,
+            _guard: tracing::subscriber::set_default(subscriber),
         }
     }
 
