@@ -122,6 +122,40 @@ async fn absurd_retry_after_values_are_clamped_and_never_panic() {
     }
 }
 
+/// However long a server asks to wait, the error says at most one day, and the call ends at once.
+#[tokio::test]
+async fn a_retry_after_of_two_days_is_reported_as_one_day() {
+    let day = Duration::from_secs(24 * 60 * 60);
+    for (name, value) in [
+        ("retry-after", "172800"),
+        ("retry-after-ms", "172800000"),
+        ("retry-after", "Fri, 31 Dec 9999 23:59:59 GMT"),
+    ] {
+        let server = RawServer::replying(reply(
+            429,
+            &[(name, value), JSON],
+            br#"{"error":"slow down"}"#,
+        ))
+        .await;
+        let error = client(&server.base_url())
+            .v2()
+            .get_job("job_1")
+            .await
+            .unwrap_err();
+        assert!(matches!(error, Error::RateLimited { .. }), "{error:?}");
+        assert_eq!(error.retry_after(), Some(day), "{name}: {value}");
+        assert_eq!(server.requests().len(), 1);
+    }
+    // Under a day, the server's own figure.
+    let server = RawServer::replying(reply(429, &[("retry-after", "86399"), JSON], b"{}")).await;
+    let error = client(&server.base_url())
+        .v2()
+        .get_job("job_1")
+        .await
+        .unwrap_err();
+    assert_eq!(error.retry_after(), Some(day - Duration::from_secs(1)));
+}
+
 #[tokio::test]
 async fn a_wait_clamps_what_the_server_asks_to_its_longest_pause() {
     let server = RawServer::replying(reply(
@@ -194,6 +228,30 @@ async fn a_success_body_over_the_limit_is_not_read() {
     }
 }
 
+/// The limit is inclusive: a body of exactly `max_response_bytes` is read, one byte more is not.
+#[tokio::test]
+async fn a_success_body_of_exactly_the_limit_is_read() {
+    let body = format!("{JOB:<2000}");
+    let server = RawServer::replying(reply(200, &[JSON], body.as_bytes())).await;
+    let client = |limit: usize| {
+        Client::builder()
+            .api_key(KEY)
+            .project_id("p")
+            .base_url(server.base_url())
+            .retry_policy(RetryPolicy::disabled())
+            .max_response_bytes(limit)
+            .build()
+            .unwrap()
+    };
+    let job = client(2000).v2().get_job("job_1").await.unwrap();
+    assert_eq!(job.id, "job_1");
+    let error = client(1999).v2().get_job("job_1").await.unwrap_err();
+    assert!(
+        matches!(error, Error::ResponseTooLarge { limit: 1999, .. }),
+        "{error:?}"
+    );
+}
+
 #[tokio::test]
 async fn an_error_body_is_read_and_kept_as_a_short_prefix_only() {
     let server = RawServer::start(|_, mut socket| async move {
@@ -214,7 +272,7 @@ async fn an_error_body_is_read_and_kept_as_a_short_prefix_only() {
     };
     let raw = failure.raw_body.as_deref().unwrap();
     assert!(raw.starts_with("<p><p>"), "{raw:.40}");
-    assert!(raw.len() <= 16 * 1024, "{}", raw.len());
+    assert_eq!(raw.len(), 16 * 1024, "the first 16 KiB, no more, no less");
     assert_eq!(server.requests().len(), 3, "a 500 on a read is retried");
 }
 

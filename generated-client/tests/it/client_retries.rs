@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use mintlify_agent::{Error, RetryPolicy};
 use mintlify_agent_testkit::{Fault, FaultKind, Operation, TestServer};
 
-use crate::support::{client_builder, client_for, count};
+use crate::support::{self, client_builder, client_for, count};
 
 #[tokio::test]
 async fn a_read_is_retried_through_5xx() {
@@ -202,4 +202,155 @@ async fn the_client_side_budget_fails_fast_without_asking_the_server() {
     client.v2().get_job(&id).await.unwrap();
     assert_eq!(count(&server, Operation::V2CreateJob), 1);
     assert_eq!(count(&server, Operation::V2SendMessage), 1);
+}
+
+#[tokio::test]
+async fn a_server_wait_over_the_policys_cap_ends_the_call_at_once() {
+    let server = TestServer::start().await.unwrap();
+    server.inject(Fault::rate_limited(2).on(Operation::V2CreateJob).times(1));
+    let client = client_builder(&server)
+        .retry_policy(support::fast_retries().max_retry_after(Duration::from_secs(1)))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let error = client.v2().create_job("x").await.unwrap_err();
+    assert!(matches!(error, Error::RateLimited { .. }), "{error}");
+    assert_eq!(error.retry_after(), Some(Duration::from_secs(2)));
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "not slept: {:?}",
+        started.elapsed()
+    );
+    assert_eq!(count(&server, Operation::V2CreateJob), 1);
+
+    // A wait at the cap is honoured.
+    server.inject(Fault::rate_limited(1).on(Operation::V2CreateJob).times(1));
+    client.v2().create_job("x").await.unwrap();
+    assert_eq!(count(&server, Operation::V2CreateJob), 3);
+}
+
+#[tokio::test]
+async fn the_policys_delays_are_the_waits_between_attempts() {
+    let server = TestServer::start().await.unwrap();
+    let id = client_for(&server).v2().create_job("x").await.unwrap().id;
+    let policy = |first: u64| {
+        RetryPolicy::default()
+            .delays(Duration::from_millis(first), Duration::from_millis(first))
+            .jitter(false)
+    };
+
+    // The first wait (5 s) would pass the call's deadline (2 s): not retried.
+    server.inject(Fault::status(503).on(Operation::V2GetJob).times(1));
+    let slow = client_for(&server)
+        .with_retry_policy(policy(5_000))
+        .with_deadline(Duration::from_secs(2));
+    let error = slow.v2().get_job(&id).await.unwrap_err();
+    assert_eq!(error.status(), Some(503), "{error}");
+    assert_eq!(count(&server, Operation::V2GetJob), 1);
+
+    // 300 ms fits: the request is sent again no sooner than that.
+    server.inject(Fault::status(503).on(Operation::V2GetJob).times(1));
+    let quick = slow.with_retry_policy(policy(300));
+    quick.v2().get_job(&id).await.unwrap();
+    let reads: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.operation == Some(Operation::V2GetJob))
+        .collect();
+    assert_eq!(
+        reads.iter().map(|r| r.status).collect::<Vec<_>>(),
+        [503, 503, 200]
+    );
+    let gap = (reads[2].at - reads[1].at).to_std().unwrap();
+    assert!(gap >= Duration::from_millis(300), "{gap:?}");
+}
+
+/// Each attempt leaves one debug line: what came of it and what comes next (a retry after how
+/// long, or why not), with the cause of a failed connection.
+#[tokio::test]
+async fn each_attempt_is_logged_with_what_comes_next() {
+    let name = "each_attempt_is_logged_with_what_comes_next";
+    if !support::alone_in_a_child_process(module_path!(), name, &[]).await {
+        return;
+    }
+    let logs = support::Logs::capture();
+    let server = TestServer::start().await.unwrap();
+    server.inject(Fault::status(503).on(Operation::V2GetJob));
+    client_for(&server).v2().get_job("job_1").await.unwrap_err();
+    let lines = logs.lines();
+    let with = |words: &[&str]| {
+        lines
+            .iter()
+            .filter(|line| words.iter().all(|w| line.contains(w)))
+            .count()
+    };
+    assert_eq!(
+        with(&["attempt failed; retrying", "retry_in=10ms"]),
+        2,
+        "{lines:#?}"
+    );
+    assert_eq!(
+        with(&["attempt answered", "not retried: the retries are spent"]),
+        1,
+        "{lines:#?}"
+    );
+
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let nowhere = mintlify_agent::Client::builder()
+        .api_key(mintlify_agent_testkit::DEFAULT_KEY)
+        .project_id("p")
+        .base_url(format!("http://{closed}"))
+        .retry_policy(support::fast_retries().max_retries(1))
+        .build()
+        .unwrap();
+    nowhere.v2().get_job("job_1").await.unwrap_err();
+    let lines = logs.lines();
+    let refused = "cause=the connection was refused";
+    let with = |words: &[&str]| {
+        lines
+            .iter()
+            .filter(|line| words.iter().all(|w| line.contains(w)))
+            .count()
+    };
+    assert_eq!(
+        with(&["attempt failed; retrying", refused, "retry_in=10ms"]),
+        1,
+        "{lines:#?}"
+    );
+    assert_eq!(
+        with(&[
+            "attempt failed",
+            refused,
+            "not retried: the retries are spent"
+        ]),
+        1,
+        "{lines:#?}"
+    );
+
+    // A creation that timed out may have been acted on: not sent again, and the line says so.
+    server.inject(Fault::delay(Duration::from_millis(500)).on(Operation::V2CreateJob));
+    let slow = client_builder(&server)
+        .request_timeout(Duration::from_millis(100))
+        .build()
+        .unwrap();
+    slow.v2().create_job("x").await.unwrap_err();
+    let lines = logs.lines();
+    let with = |words: &[&str]| {
+        lines
+            .iter()
+            .filter(|line| words.iter().all(|w| line.contains(w)))
+            .count()
+    };
+    assert_eq!(
+        with(&[
+            "attempt failed",
+            "cause=no answer in time",
+            "not retried: the server may have acted on it"
+        ]),
+        1,
+        "{lines:#?}"
+    );
 }

@@ -259,3 +259,33 @@ async fn a_run_is_a_creation_not_resent_and_counted_by_the_budget() {
         "nothing more sent"
     );
 }
+
+/// A run lasts as long as the agent works: the request timeout does not cut its stream, and each
+/// event is handed over as it arrives, not when the stream ends.
+#[tokio::test]
+async fn a_run_streams_past_the_request_timeout_event_by_event() {
+    let server = TestServer::builder()
+        .frame_delay(Duration::from_millis(25))
+        .start()
+        .await
+        .unwrap();
+    let client = client_builder(&server)
+        .request_timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let mut run = client.v1().create_job(request("x")).await.unwrap();
+    let first = run.next().await.unwrap().unwrap();
+    let first_at = started.elapsed();
+    let mut events = vec![first];
+    while let Some(event) = run.next().await {
+        events.push(event.unwrap());
+    }
+    let ended_at = started.elapsed();
+    assert!(events.len() > 20, "{}", events.len());
+    assert!(ended_at > Duration::from_millis(300), "{ended_at:?}");
+    assert!(
+        ended_at - first_at > Duration::from_millis(250),
+        "the first event came {first_at:?} in, the last {ended_at:?}"
+    );
+}

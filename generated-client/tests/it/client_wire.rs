@@ -4,6 +4,8 @@
 #![allow(clippy::unwrap_used)]
 
 use mintlify_agent::{Client, USER_AGENT};
+
+use crate::support;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const SECRET: &str = "mint_SECRET_do_not_print_0123456789";
@@ -149,4 +151,123 @@ fn a_build_error_converts_into_the_call_error() {
         bad_agent,
         mintlify_agent::BuildError::InvalidUserAgent
     ));
+}
+
+/// The environment's proxies carry the crate's own client's requests, and the request's span
+/// names the proxy; a user's own HTTP client has its own proxy settings, so its spans name none.
+/// A proxy that wants credentials fails the same way every time: a read through it is not sent
+/// again. The environment is the process's: the test runs itself again in a child process with
+/// the proxies set, and the proxies (servers that answer every request alike) stay in the parent.
+#[tokio::test]
+async fn the_environments_proxies_carry_the_clients_own_requests_and_are_named() {
+    let job = br#"{"id":"job_1","status":"active","createdAt":"2026-11-22T10:00:00Z"}"#;
+    let json = ("content-type", "application/json");
+    let forward = support::raw::RawServer::replying(support::raw::reply(200, &[json], job)).await;
+    let wants_credentials = support::raw::RawServer::replying(
+        b"HTTP/1.1 407 Proxy Authentication Required\r\nproxy-authenticate: Basic\r\n\
+          content-length: 0\r\n\r\n"
+            .to_vec(),
+    )
+    .await;
+    let name = "the_environments_proxies_carry_the_clients_own_requests_and_are_named";
+    let env = [
+        ("HTTP_PROXY", forward.base_url()),
+        ("HTTPS_PROXY", wants_credentials.base_url()),
+    ];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    if !support::alone_in_a_child_process(module_path!(), name, &env).await {
+        let targets = |server: &support::raw::RawServer| -> Vec<String> {
+            server
+                .requests()
+                .into_iter()
+                .map(|r| format!("{} {}", r.method, r.target))
+                .collect()
+        };
+        assert_eq!(
+            targets(&forward),
+            [
+                "GET http://agent.invalid/v2/agent/p/job/job_1",
+                "GET /v2/agent/p/job/job_1"
+            ],
+            "the first through the proxy, the second sent to it as a server, directly"
+        );
+        assert_eq!(
+            targets(&wants_credentials),
+            ["CONNECT agent.invalid:443"],
+            "asked once, not again"
+        );
+        return;
+    }
+    // In the child, whose environment names the parent's two servers (the two it started
+    // itself go unused).
+    let logs = support::Logs::capture();
+    let with = |words: &[&str]| {
+        logs.lines()
+            .iter()
+            .filter(|line| words.iter().all(|w| line.contains(w)))
+            .count()
+    };
+    let proxy = std::env::var("HTTP_PROXY").unwrap();
+    let own = |base_url: &str| {
+        Client::builder()
+            .api_key(SECRET)
+            .project_id("p")
+            .base_url(base_url)
+            .allow_insecure_http()
+            .retry_policy(support::fast_retries())
+            .build()
+            .unwrap()
+    };
+    own("http://agent.invalid")
+        .v2()
+        .get_job("job_1")
+        .await
+        .unwrap();
+    assert!(
+        with(&["mintlify_agent.request", "proxy=", &proxy]) > 0,
+        "{:#?}",
+        logs.lines()
+    );
+
+    let error = own("https://agent.invalid")
+        .v2()
+        .get_job("job_1")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.connection_cause(),
+        Some(mintlify_agent::ConnectionCause::ProxyAuthRequired),
+        "{error:?}"
+    );
+    assert_eq!(
+        with(&[
+            "attempt failed",
+            "not retried: it fails the same way until the configuration changes"
+        ]),
+        1,
+        "{:#?}",
+        logs.lines()
+    );
+
+    let users = Client::builder()
+        .api_key(SECRET)
+        .project_id("p")
+        .base_url(&proxy)
+        .http_client(
+            mintlify_agent::http_client_builder()
+                .unwrap()
+                .no_proxy()
+                .build()
+                .unwrap(),
+        )
+        .build()
+        .unwrap();
+    let before = with(&["mintlify_agent.request", "proxy="]);
+    users.v2().get_job("job_1").await.unwrap();
+    assert_eq!(
+        with(&["mintlify_agent.request", "proxy="]),
+        before,
+        "{:#?}",
+        logs.lines()
+    );
 }
