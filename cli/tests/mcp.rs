@@ -5,6 +5,8 @@
 #![allow(clippy::unwrap_used)]
 
 use std::process::Stdio;
+
+use futures::StreamExt;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -872,4 +874,524 @@ fn any_arguments_get_a_result() {
     let alive = runtime.block_on(client.list_all_tools()).unwrap();
     assert_eq!(alive.len(), TOOLS.len());
     runtime.block_on(client.cancel()).unwrap();
+}
+
+// ---- Streamable HTTP sessions: bounded, expired, resumable (raw HTTP, as a careless client) ----
+
+/// One SSE event as the wire has it.
+#[derive(Debug, Default)]
+struct Event {
+    id: Option<String>,
+    data: String,
+    retry: Option<u64>,
+}
+
+impl Event {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.data).unwrap_or(Value::Null)
+    }
+}
+
+/// The events of an SSE response, read as they come.
+struct Events {
+    response: reqwest::Response,
+    buffer: String,
+}
+
+impl Events {
+    fn new(response: reqwest::Response) -> Self {
+        assert_eq!(response.status(), 200, "{response:?}");
+        Self {
+            response,
+            buffer: String::new(),
+        }
+    }
+
+    /// The next event; `None` when the stream ends.
+    async fn next(&mut self) -> Option<Event> {
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..end + 2).collect();
+                let mut event = Event::default();
+                let mut fields = 0;
+                for line in block.lines() {
+                    let (name, value) = line.split_once(':').unwrap_or((line, ""));
+                    let value = value.strip_prefix(' ').unwrap_or(value);
+                    match name {
+                        "id" => event.id = Some(value.to_owned()),
+                        "data" => event.data.push_str(value),
+                        "retry" => event.retry = value.parse().ok(),
+                        _ => continue, // a comment: keep-alive
+                    }
+                    fields += 1;
+                }
+                if fields > 0 {
+                    return Some(event);
+                }
+                continue;
+            }
+            let chunk = tokio::time::timeout(Duration::from_secs(30), self.response.chunk())
+                .await
+                .expect("an SSE event within 30 s")
+                .ok()??;
+            self.buffer.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    }
+
+    /// Every event until the stream ends.
+    async fn all(mut self) -> Vec<Event> {
+        let mut events = Vec::new();
+        while let Some(event) = self.next().await {
+            events.push(event);
+        }
+        events
+    }
+}
+
+/// A client that speaks Streamable HTTP by hand.
+#[derive(Clone)]
+struct Raw {
+    http: reqwest::Client,
+    url: String,
+}
+
+impl Raw {
+    fn new(url: &str) -> Self {
+        Self {
+            http: reqwest::Client::new(),
+            url: url.to_owned(),
+        }
+    }
+
+    fn request(&self, method: reqwest::Method, session: Option<&str>) -> reqwest::RequestBuilder {
+        let mut request = self
+            .http
+            .request(method, &self.url)
+            .header("accept", "application/json, text/event-stream")
+            .header("mcp-protocol-version", "2025-11-25");
+        if let Some(session) = session {
+            request = request.header("mcp-session-id", session);
+        }
+        request
+    }
+
+    /// `initialize` without anything after it: the session's id.
+    async fn initialize(&self) -> reqwest::Result<reqwest::Response> {
+        self.request(reqwest::Method::POST, None)
+            .json(&initialize_body())
+            .send()
+            .await
+    }
+
+    /// A session, initialized as a client does.
+    async fn session(&self) -> String {
+        let response = self.initialize().await.unwrap();
+        let id = response.headers()["mcp-session-id"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let events = Events::new(response).all().await;
+        assert!(
+            events
+                .iter()
+                .any(|e| e.json()["result"]["protocolVersion"] == "2025-11-25")
+        );
+        let initialized = self
+            .request(reqwest::Method::POST, Some(&id))
+            .json(&json!({ "jsonrpc": "2.0", "method": "notifications/initialized" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(initialized.status(), 202);
+        id
+    }
+
+    /// A request in the session; the response as it comes.
+    async fn post(&self, session: &str, body: Value) -> reqwest::Response {
+        self.request(reqwest::Method::POST, Some(session))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A tool call with a progress token.
+    async fn call(
+        &self,
+        session: &str,
+        id: u64,
+        tool: &str,
+        arguments: Value,
+    ) -> reqwest::Response {
+        self.post(
+            session,
+            json!({
+                "jsonrpc": "2.0", "id": id, "method": "tools/call",
+                "params": { "name": tool, "arguments": arguments, "_meta": { "progressToken": id } },
+            }),
+        )
+        .await
+    }
+
+    /// `GET` with `Last-Event-ID`.
+    async fn resume(&self, session: &str, last_event_id: &str) -> reqwest::Response {
+        self.request(reqwest::Method::GET, Some(session))
+            .header("last-event-id", last_event_id)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Whether the server still knows the session (404 when not).
+    async fn alive(&self, session: &str) -> bool {
+        let response = self
+            .post(
+                session,
+                json!({ "jsonrpc": "2.0", "id": 99, "method": "ping" }),
+            )
+            .await;
+        match response.status().as_u16() {
+            200 => true,
+            404 => false,
+            other => panic!("ping: {other}"),
+        }
+    }
+
+    async fn delete(&self, session: &str) -> u16 {
+        self.request(reqwest::Method::DELETE, Some(session))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    }
+}
+
+/// An SDK client on the test kit, to make jobs without the server's cap.
+fn sdk(server: &TestServer) -> mintlify_agent::Client {
+    mintlify_agent::Client::builder()
+        .api_key(KEY)
+        .project_id(server.project_id())
+        .base_url(server.base_url())
+        .build()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sessions_past_the_maximum_end_the_idle_one_and_are_refused_when_all_are_busy() {
+    let server = server_never_done().await;
+    let job = sdk(&server).v2().create_job("Never ends").await.unwrap().id;
+    let (_child, url) = http(&server, &["--max-sessions", "3"], None).await;
+    let raw = Raw::new(&url);
+    let first = raw.session().await;
+    let second = raw.session().await;
+    let third = raw.session().await;
+    // Abandoned; the fourth ends the one idle longest.
+    let fourth = raw.session().await;
+    assert!(!raw.alive(&first).await, "the oldest idle session ended");
+    for session in [&second, &third, &fourth] {
+        assert!(raw.alive(session).await);
+    }
+
+    // Every session busy: a call running in each.
+    let mut waits = Vec::new();
+    for (n, session) in [&second, &third, &fourth].into_iter().enumerate() {
+        let mut events = Events::new(
+            raw.call(
+                session,
+                10 + n as u64,
+                "wait_for_job",
+                json!({ "id": job, "timeout_seconds": 600 }),
+            )
+            .await,
+        );
+        assert_eq!(events.next().await.unwrap().data, "", "the priming event");
+        waits.push(events);
+    }
+    let refused = raw.initialize().await.unwrap();
+    assert_eq!(refused.status(), 503);
+    assert_eq!(refused.headers()["retry-after"], "10");
+    let text = refused.text().await.unwrap();
+    assert!(text.contains("--max-sessions 3"), "{text}");
+    assert!(text.contains("DELETE"), "{text}");
+    for session in [&second, &third, &fourth] {
+        assert!(raw.alive(session).await, "a refusal ends nothing");
+    }
+
+    // A DELETE ends a session, busy or not: its call ends, and there is room again.
+    assert_eq!(raw.delete(&second).await, 202);
+    assert!(!raw.alive(&second).await);
+    assert_eq!(raw.delete(&second).await, 404, "deleted once");
+    assert_eq!(raw.delete("no-such-session").await, 404);
+    let ended = tokio::time::timeout(Duration::from_secs(10), waits.remove(0).all())
+        .await
+        .unwrap();
+    assert!(
+        ended.iter().all(|e| e.json()["id"] != 10),
+        "a deleted session's call gets no result"
+    );
+    let fifth = raw.session().await;
+    assert!(raw.alive(&fifth).await);
+    // Full again, with two calls and an idle session: the idle one ends for the next.
+    let sixth = raw.session().await;
+    assert!(!raw.alive(&fifth).await);
+    assert!(raw.alive(&sixth).await);
+    for session in [&third, &fourth] {
+        assert!(raw.alive(session).await, "busy: kept");
+    }
+    // Not an initialize, and no session: rmcp's 400, and no session ends for it.
+    let stray = raw
+        .request(reqwest::Method::POST, None)
+        .json(&json!({ "jsonrpc": "2.0", "id": 1, "method": "tools/list" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stray.status(), 400);
+    assert!(raw.alive(&sixth).await);
+    drop(waits);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn idle_sessions_expire_but_not_while_a_call_runs() {
+    let server = server_never_done().await;
+    let job = sdk(&server).v2().create_job("Never ends").await.unwrap().id;
+    let (_child, url) = http(&server, &["--session-idle-timeout", "1s"], None).await;
+    let raw = Raw::new(&url);
+    let idle = raw.session().await;
+    let busy = raw.session().await;
+    let wait = Events::new(
+        raw.call(
+            &busy,
+            2,
+            "wait_for_job",
+            json!({ "id": job, "timeout_seconds": 4 }),
+        )
+        .await,
+    );
+    let reading = tokio::spawn(wait.all());
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert!(!raw.alive(&idle).await, "idle for more than 1 s: ended");
+    // The ping touched it, but the call is what keeps it.
+    let events = tokio::time::timeout(Duration::from_secs(20), reading)
+        .await
+        .unwrap()
+        .unwrap();
+    let result = events.iter().find(|e| e.json()["id"] == 2).unwrap().json();
+    assert_eq!(
+        result["result"]["structuredContent"]["outcome"], "still_running",
+        "the wait ran to its own deadline: {result}"
+    );
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert!(!raw.alive(&busy).await, "idle once its call ended");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_wait_cut_mid_stream_resumes_with_its_result() {
+    let clock = mintlify_agent_testkit::ManualClock::default();
+    let server = TestServer::builder()
+        .key(KEY)
+        .clock(clock.clone())
+        .lifecycle(JobLifecycle {
+            polls: None,
+            after: Some(Duration::from_secs(3600)),
+        })
+        .start()
+        .await
+        .unwrap();
+    let job = sdk(&server).v2().create_job("Add a page").await.unwrap().id;
+    let (_child, url) = http(&server, &[], None).await;
+    let raw = Raw::new(&url);
+    let session = raw.session().await;
+
+    let mut stream = Events::new(
+        raw.call(
+            &session,
+            7,
+            "wait_for_job",
+            json!({ "id": job, "timeout_seconds": 600 }),
+        )
+        .await,
+    );
+    let priming = stream.next().await.unwrap();
+    assert_eq!(priming.data, "");
+    assert_eq!(priming.retry, Some(3000));
+    let priming_id = priming.id.unwrap();
+    assert!(priming_id.ends_with("-0"), "{priming_id}");
+    let first = stream.next().await.unwrap();
+    assert_eq!(first.json()["method"], "notifications/progress");
+    assert_eq!(
+        first.json()["params"]["message"],
+        format!("job {job}: active")
+    );
+    let seen = first.id.unwrap();
+    // The connection drops mid-wait.
+    drop(stream);
+    let polls = || {
+        server
+            .requests()
+            .iter()
+            .filter(|r| r.method == "GET")
+            .count()
+    };
+    let before = polls();
+    // The job ends while the client is away; the server's next poll sees it.
+    clock.advance(Duration::from_secs(7200));
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while polls() == before {
+        assert!(Instant::now() < deadline, "no poll after the job ended");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let missed = Events::new(raw.resume(&session, &seen).await).all().await;
+    let ids: Vec<&str> = missed.iter().filter_map(|e| e.id.as_deref()).collect();
+    assert!(
+        !ids.contains(&seen.as_str()),
+        "nothing seen comes again: {ids:?}"
+    );
+    let last = missed.last().unwrap().json();
+    assert_eq!(last["id"], 7, "the result comes last: {last}");
+    let outcome = &last["result"]["structuredContent"];
+    assert_eq!(outcome["outcome"], "completed", "{last}");
+    assert!(
+        outcome["job"]["prLink"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://")
+    );
+    assert!(
+        missed[..missed.len() - 1]
+            .iter()
+            .all(|e| e.json()["method"] == "notifications/progress"),
+        "what came before the result is the progress missed"
+    );
+    assert!(
+        missed
+            .iter()
+            .any(|e| e.json()["params"]["message"] == format!("job {job}: completed")),
+        "the progress sent while away"
+    );
+    // From the priming event: the whole stream again.
+    let whole = Events::new(raw.resume(&session, &priming_id).await)
+        .all()
+        .await;
+    assert_eq!(whole.len(), missed.len() + 1);
+    assert_eq!(whole.last().unwrap().json()["id"], 7);
+
+    // Bad Last-Event-IDs get a clear answer.
+    let other = raw.session().await;
+    let other_events = Events::new(raw.call(&other, 1, "get_job", json!({ "id": job })).await)
+        .all()
+        .await;
+    let other_id = other_events.last().unwrap().id.clone().unwrap();
+    let (number, stream_number) = {
+        let parts: Vec<&str> = seen.split('-').collect();
+        (parts[0].to_owned(), parts[1].to_owned())
+    };
+    for (last_event_id, status, words) in [
+        (other_id.as_str(), 400, "another session"),
+        (
+            &format!("{number}-{stream_number}-999"),
+            400,
+            "has not sent",
+        ),
+        (&format!("{number}-999-0"), 400, "has not sent"),
+        ("garbage", 400, "not an event id"),
+        ("1/0", 400, "not an event id"),
+        ("1-2-3-4", 400, "not an event id"),
+        (
+            &format!("{number}-{stream_number}-18446744073709551616"),
+            400,
+            "not an event id",
+        ),
+    ] {
+        let answer = raw.resume(&session, last_event_id).await;
+        assert_eq!(answer.status(), status, "{last_event_id}");
+        let text = answer.text().await.unwrap();
+        assert!(text.contains(words), "{last_event_id}: {text}");
+    }
+    assert_eq!(raw.resume("no-such-session", &seen).await.status(), 404);
+
+    // Other calls push the result out of the buffer: coming back, the client learns that.
+    for n in 0..70 {
+        Events::new(
+            raw.call(&session, 100 + n, "get_job", json!({ "id": job }))
+                .await,
+        )
+        .all()
+        .await;
+    }
+    let lost = Events::new(raw.resume(&session, &seen).await).all().await;
+    assert_eq!(lost.len(), 1, "{lost:?}");
+    let error = lost[0].json();
+    assert_eq!(error["id"], 7, "{error}");
+    assert_eq!(error["error"]["code"], -32001, "{error}");
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("get_job"),
+        "{error}"
+    );
+    // Much later, the call itself is forgotten: 410.
+    for n in 0..70 {
+        Events::new(
+            raw.call(&session, 200 + n, "get_job", json!({ "id": job }))
+                .await,
+        )
+        .all()
+        .await;
+    }
+    let gone = raw.resume(&session, &seen).await;
+    assert_eq!(gone.status(), 410);
+    assert!(gone.text().await.unwrap().contains("no longer keeps"));
+    assert!(raw.alive(&session).await, "the session lives on");
+}
+
+/// 10,000 `initialize` requests that never come back: the server keeps at most its maximum
+/// of sessions (the oldest idle ones end), stays small, and answers the next client.
+#[tokio::test(flavor = "multi_thread")]
+async fn ten_thousand_abandoned_sessions() {
+    let server = quick_server().await;
+    let (child, url) = http(&server, &[], None).await;
+    let raw = Raw::new(&url);
+    let rss = || {
+        let status =
+            std::fs::read_to_string(format!("/proc/{}/status", child.id().unwrap())).unwrap();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            .unwrap()
+            / 1024
+    };
+    let before = rss();
+    let first = raw.session().await;
+    let started = Instant::now();
+    let abandoned = futures::stream::iter(0..10_000)
+        .map(|_| {
+            let raw = raw.clone();
+            async move {
+                let response = raw.initialize().await.unwrap();
+                let status = response.status().as_u16();
+                let _ = response.bytes().await;
+                status
+            }
+        })
+        .buffer_unordered(16)
+        .collect::<Vec<u16>>()
+        .await;
+    let after = rss();
+    eprintln!(
+        "10,000 abandoned sessions in {:?}: server RSS {before} MiB before, {after} MiB after",
+        started.elapsed()
+    );
+    assert!(
+        abandoned.iter().all(|s| *s == 200),
+        "none refused: idle ones end"
+    );
+    assert!(!raw.alive(&first).await, "the first ended long ago");
+    let next = raw.session().await;
+    assert!(raw.alive(&next).await);
+    assert!(after <= 64, "{after} MiB after 10,000 abandoned sessions");
 }

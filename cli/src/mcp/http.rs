@@ -21,6 +21,8 @@ use super::session::{Limits, SessionError, Sessions};
 
 /// The session header of Streamable HTTP.
 const SESSION_HEADER: &str = "mcp-session-id";
+/// The largest request body (rmcp's own bound, which it also enforces).
+const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 /// How long a client refused for want of a session should wait before it tries again.
 const BUSY_RETRY_SECONDS: u32 = 10;
 
@@ -74,9 +76,22 @@ async fn session_rules(
         .and_then(|v| v.to_str().ok())
         .map(SessionId::from);
     match (request.method(), &session) {
-        // A request without a session may start one (rmcp answers anything but `initialize`
-        // with 400): room is made first, and held until it is answered.
+        // An `initialize` starts a session: room is made first (a stray request must not end
+        // an idle session), and held until it is answered.
         (&Method::POST, None) => {
+            let (parts, body) = request.into_parts();
+            let Ok(body) = axum::body::to_bytes(body, MAX_BODY_BYTES).await else {
+                return (
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "Payload Too Large: a request body of at most 4 MiB\n",
+                )
+                    .into_response();
+            };
+            let starts_session = is_initialize(&body);
+            let request = Request::from_parts(parts, axum::body::Body::from(body));
+            if !starts_session {
+                return next.run(request).await;
+            }
             let _admission = match sessions.admit() {
                 Ok(admission) => admission,
                 Err(error) => return busy(&error),
@@ -105,6 +120,17 @@ async fn session_rules(
     // For the conformance suite's test_reconnection, which closes its own stream.
     request.extensions_mut().insert(sessions);
     next.run(request).await
+}
+
+/// Whether a request body is an `initialize` request (what rmcp starts a session for).
+fn is_initialize(body: &[u8]) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Message<'a> {
+        #[serde(borrow)]
+        method: Option<std::borrow::Cow<'a, str>>,
+    }
+    serde_json::from_slice::<Message<'_>>(body)
+        .is_ok_and(|m| m.method.as_deref() == Some("initialize"))
 }
 
 /// 503: every session is busy.
@@ -269,6 +295,27 @@ mod tests {
             "",
         ] {
             assert!(!allowed(origin), "{origin}");
+        }
+    }
+
+    #[test]
+    fn only_an_initialize_starts_a_session() {
+        for body in [
+            r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}"#,
+            r#"{"method":"initiali\u007ae","id":"x"}"#,
+        ] {
+            assert!(is_initialize(body.as_bytes()), "{body}");
+        }
+        for body in [
+            r#"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#,
+            r#"[{"jsonrpc":"2.0","id":1,"method":"initialize"}]"#,
+            r#"{"method":"Initialize"}"#,
+            r#"{"method":["initialize"]}"#,
+            r#"{"params":{"method":"initialize"}}"#,
+            "not json",
+            "",
+        ] {
+            assert!(!is_initialize(body.as_bytes()), "{body}");
         }
     }
 

@@ -31,8 +31,9 @@ pub const REPLAY_EVENTS: usize = 64;
 /// The most bytes (as JSON) of messages one session keeps; the newest message is kept even
 /// when it alone is larger.
 pub const REPLAY_BYTES: usize = 256 * 1024;
-/// How many finished calls a session remembers (their request ids, and how far their streams
-/// went), so that a late `Last-Event-ID` for one of them gets the right answer.
+/// How many finished calls whose messages are all gone a session remembers (their request ids,
+/// and how far their streams went), so that a late `Last-Event-ID` for one of them gets the
+/// right answer: a lost result, not a forgotten call.
 const KEEP_FINISHED: usize = 64;
 /// Messages a listener may have unread before it is dropped (it can come back with
 /// `Last-Event-ID`): the whole buffer, and room for what comes next.
@@ -393,17 +394,20 @@ impl Replay {
 
     /// Forgets the oldest ended streams past [`KEEP_FINISHED`] whose messages are all gone.
     fn forget_finished(&mut self) {
-        let ended = self.streams.values().filter(|s| s.ended).count();
-        if ended <= KEEP_FINISHED {
-            return;
-        }
-        let mut excess = ended - KEEP_FINISHED;
         // At most REPLAY_EVENTS of them.
         let mut with_messages: Vec<u64> = self.kept.iter().map(|k| k.stream).collect();
         with_messages.sort_unstable();
         with_messages.dedup();
+        let gone = |number: &u64, state: &Stream| {
+            state.ended && with_messages.binary_search(number).is_err()
+        };
+        let forgettable = self.streams.iter().filter(|(n, s)| gone(n, s)).count();
+        let mut excess = forgettable.saturating_sub(KEEP_FINISHED);
+        if excess == 0 {
+            return;
+        }
         self.streams.retain(|number, state| {
-            if excess > 0 && state.ended && with_messages.binary_search(number).is_err() {
+            if excess > 0 && gone(number, state) {
                 excess -= 1;
                 return false;
             }
