@@ -693,6 +693,27 @@ mod tests {
     }
 
     proptest! {
+        /// An id the server writes reads back as itself; any other text is read without a
+        /// panic, and what reads as an id is the id its own writing names.
+        #[test]
+        fn event_ids_round_trip_and_any_text_is_judged(
+            session in any::<u64>(),
+            stream in any::<u64>(),
+            event in any::<u64>(),
+            text in "(0|00|7|18446744073709551615|18446744073709551616|-|/| |\\+|a){0,8}|.{0,40}",
+        ) {
+            let id = EventId { session, stream, event };
+            prop_assert_eq!(LastEventId::parse(&id.to_string()), Some(LastEventId::Call(id)));
+            match LastEventId::parse(&text) {
+                Some(LastEventId::Call(id)) => {
+                    prop_assert_eq!(LastEventId::parse(&id.to_string()), Some(LastEventId::Call(id)));
+                    prop_assert_eq!(text.split('-').count(), 3);
+                }
+                Some(LastEventId::Standalone(n)) => prop_assert_eq!(text.parse::<u64>().ok(), Some(n)),
+                None => {}
+            }
+        }
+
         /// Whatever the calls and disconnections, a client that resumes from the last id it saw
         /// gets every later message still kept, in order, and its result unless told it was lost;
         /// the buffer never holds more than its bounds (but the newest message).

@@ -14,8 +14,8 @@ use serde_json::json;
 
 use super::raw_http::{Events, Raw};
 use super::{
-    KEY, Recorder, call, http, is_error, quick_server, server, server_never_done, start_wait,
-    structured, text,
+    KEY, Recorder, call, command, http, is_error, quick_server, server, server_never_done,
+    start_wait, structured, text,
 };
 
 /// An SDK client on the test kit, to make jobs without the server's cap.
@@ -439,4 +439,67 @@ async fn many_calls_at_once_over_one_session_and_over_twenty() {
             client.cancel().await.unwrap();
         }
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn session_settings_are_checked_and_a_body_too_large_is_refused() {
+    let server = quick_server().await;
+    for (args, words) in [
+        (
+            &["--http", "127.0.0.1:0", "--max-sessions", "0"][..],
+            "--max-sessions",
+        ),
+        (
+            &["--http", "127.0.0.1:0", "--max-sessions", "100001"][..],
+            "--max-sessions",
+        ),
+        (
+            &["--http", "127.0.0.1:0", "--session-idle-timeout", "0s"][..],
+            "at least 1s",
+        ),
+        (
+            &["--http", "127.0.0.1:0", "--session-idle-timeout", "soon"][..],
+            "try 90s",
+        ),
+        (&["--max-sessions", "5"][..], "--http"),
+        (&["--session-idle-timeout", "5m"][..], "--http"),
+    ] {
+        let output = command(&server, args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .await
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(words), "{args:?}: {stderr}");
+    }
+    let help = command(&server, &["--help"]).output().await.unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    for words in [
+        "--max-sessions",
+        "--session-idle-timeout",
+        "[default: 100]",
+        "[default: 30m]",
+        "Last-Event-ID",
+    ] {
+        assert!(help.contains(words), "{words}: {help}");
+    }
+    assert!(!help.contains("conformance"), "a flag for CI only: {help}");
+
+    let (_child, url) = http(&server, &[], None).await;
+    let raw = Raw::new(&url);
+    let huge = raw
+        .request(reqwest::Method::POST, None)
+        .header("content-type", "application/json")
+        .body(format!(
+            r#"{{"jsonrpc":"2.0","id":1,"method":"initialize","params":{{"pad":"{}"}}}}"#,
+            "x".repeat(5 << 20)
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(huge.status(), 413);
+    // On a new connection: the server closes the one whose body it did not read.
+    let raw = Raw::new(&url);
+    assert!(raw.alive(&raw.session().await).await, "the server lives on");
 }
