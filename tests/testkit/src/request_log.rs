@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::routes::Operation;
+use crate::operation::Operation;
 
 /// One request.
 #[derive(Clone, Debug, PartialEq, Eq)]

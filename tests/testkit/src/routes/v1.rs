@@ -17,8 +17,10 @@ use crate::api_error::ApiError;
 use crate::faults::FaultKind;
 use crate::state::{Shared, lock};
 use crate::store::{Todo, repository};
+use crate::stream::encode::Encoder;
+use crate::stream::event::RunEvent;
+use crate::stream::protocol::Protocol;
 use crate::stream::script::{Task, agent_run, closing_text};
-use crate::stream::{Encoder, Protocol, RunEvent};
 
 const ROLES: [&str; 3] = ["system", "user", "assistant"];
 const MODELS: [&str; 2] = ["sonnet", "opus"];

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde_json::value::{RawValue, to_raw_value};
 
-use super::{RunEvent, Usage};
+use super::event::{RunEvent, Usage};
 use crate::store::Todo;
 
 /// What the run is about and how it ends.

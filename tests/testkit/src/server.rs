@@ -17,7 +17,7 @@ use crate::request_log::RequestRecord;
 use crate::routes::router;
 use crate::state::{AppState, lock};
 use crate::store::Store;
-use crate::stream::Protocol;
+use crate::stream::protocol::Protocol;
 
 /// The project id [`TestServer::project_id`] suggests when no project is configured (any id
 /// is accepted then).

@@ -4,7 +4,8 @@ use axum::body::Bytes;
 use serde::Serialize;
 use serde_json::value::RawValue;
 
-use super::{Protocol, RunEvent, Usage};
+use super::event::{RunEvent, Usage};
+use super::protocol::Protocol;
 
 /// A field no spec lists, added to every object when the `ExtraFields` fault is on.
 const EXTRA_FIELD: &str = r#""x_testkit_extra":{"note":"a field this client does not know"}"#;

@@ -9,7 +9,7 @@
 
 use std::time::Duration;
 
-use crate::routes::Operation;
+use crate::operation::Operation;
 
 /// What goes wrong.
 #[derive(Clone, Debug, PartialEq)]

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::stream::Protocol;
+use crate::stream::protocol::Protocol;
 
 /// The key a server accepts when none is configured.
 pub const DEFAULT_KEY: &str = "mint_testkit_local_admin_key";

@@ -1,4 +1,4 @@
-//! The encoder against the real AI SDK: `fixtures/ai-sdk/` holds what `ai` 4.x and a current
+//! The encoder against the real AI SDK: `tests/fixtures/ai-sdk/` holds what `ai` 4.x and a current
 //! `ai` wrote for the events of `run.json` (see `generate.mjs` there).
 
 #![allow(clippy::unwrap_used)]
@@ -12,7 +12,7 @@ use serde_json::value::RawValue;
 fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(
         Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("fixtures/ai-sdk")
+            .join("../fixtures/ai-sdk")
             .join(name),
     )
     .unwrap()

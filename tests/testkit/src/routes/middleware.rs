@@ -17,10 +17,10 @@ use axum::response::{IntoResponse, Response};
 use futures::StreamExt;
 use serde_json::{Value, json};
 
-use super::Operation;
 use crate::api_error::ApiError;
 use crate::config::{DEFAULT_KEY, KeyScope};
 use crate::faults::FaultKind;
+use crate::operation::Operation;
 use crate::request_log::RequestRecord;
 use crate::state::{Shared, lock};
 
