@@ -231,7 +231,7 @@ def main() -> None:
 
     for name in sorted(p.name for p in dist.iterdir() if p.is_file()):
         print(f"{(dist / name).stat().st_size:>12,}  {name}")
-    print(f"action and installer: {len(PASSED)} passed, {len(FAILED)} failed")
+    print(f"release: {len(PASSED)} passed, {len(FAILED)} failed")
     sys.exit(1 if FAILED else 0)
 
 
