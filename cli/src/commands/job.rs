@@ -113,7 +113,8 @@ fn last_job(context: &Context) -> Result<String, Failure> {
         .map(|job| job.id)
         .ok_or_else(|| {
             Failure::Usage(format!(
-                "--last: the history holds no job for project {project} at {base_url}                  (see: mintlify-agent job list)"
+                "--last: the history holds no job for project {project} at {base_url} \
+                 (see: mintlify-agent job list)"
             ))
         })
 }
