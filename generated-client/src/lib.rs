@@ -79,7 +79,14 @@ pub use v2::access::{ACCESS_CHECK_JOB_ID, Access, AccessReport};
 pub use v2::api::V2;
 pub use wait::{JobOutcome, PollEvent, WaitOptions};
 
-/// The README's examples, compiled as doctests so that they stay true (one streams a v1 run).
-#[doc = include_str!("../../README.md")]
+/// This crate's README (its page on crates.io), compiled as doctests so that its examples stay
+/// true (one streams a v1 run).
+#[doc = include_str!("../README.md")]
 #[cfg(all(doctest, feature = "v1"))]
 pub struct ReadmeDoctests;
+
+/// The workspace's README, whose one Rust example uses this crate. The file lies outside this
+/// package: these doctests run from the workspace, not from a packaged copy.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct WorkspaceReadmeDoctests;

@@ -1,9 +1,13 @@
 //! The key is a secret: it appears in no `Debug` output, error message or log line, whatever
-//! goes wrong. (One test in this binary: tracing's per-thread subscriber must not race another.)
+//! goes wrong.
+//!
+//! A test binary of its own, not a module of `tests/it/`: its subscriber is per-thread
+//! (`set_default`), but tracing caches each callsite's interest for the whole process, computed
+//! on the thread that reaches it first. A suite running beside it on a thread with no subscriber
+//! would cache the SDK's callsites as disabled, and the spans this test reads would never be
+//! written.
 
 #![allow(clippy::unwrap_used)]
-
-mod support;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};

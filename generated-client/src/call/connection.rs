@@ -275,4 +275,159 @@ mod tests {
         assert!(!cause.unwrap().is_transient());
         assert!(ConnectionCause::Tls(TlsProblem::Handshake).is_transient());
     }
+
+    /// Each certificate error rustls reports is the problem a person can act on; the ones
+    /// that no setting fixes are final, a failed handshake is not.
+    #[cfg(any(feature = "rustls", feature = "rustls-ring"))]
+    #[test]
+    fn each_rustls_error_is_its_tls_problem() {
+        use rustls::CertificateError as C;
+        let cases = [
+            (C::UnknownIssuer, TlsProblem::UntrustedIssuer),
+            (C::NotValidForName, TlsProblem::NameMismatch),
+            (C::Expired, TlsProblem::Expired),
+            (C::NotValidYet, TlsProblem::NotYetValid),
+            (C::Revoked, TlsProblem::BadCertificate),
+            (C::BadSignature, TlsProblem::BadCertificate),
+        ];
+        for (certificate, problem) in cases {
+            let error = rustls::Error::InvalidCertificate(certificate);
+            assert_eq!(
+                ConnectionCause::of(&error),
+                Some(ConnectionCause::Tls(problem.clone()))
+            );
+            assert!(!ConnectionCause::Tls(problem).is_transient());
+        }
+        let handshake =
+            rustls::Error::PeerIncompatible(rustls::PeerIncompatible::Tls13RequiredForQuic);
+        assert_eq!(
+            ConnectionCause::of(&handshake),
+            Some(ConnectionCause::Tls(TlsProblem::Handshake))
+        );
+    }
+
+    #[test]
+    fn each_io_error_kind_is_its_cause() {
+        use std::io::{Error as Io, ErrorKind};
+        for (kind, cause) in [
+            (ErrorKind::ConnectionRefused, Some(ConnectionCause::Refused)),
+            (ErrorKind::TimedOut, Some(ConnectionCause::Timeout)),
+            (ErrorKind::ConnectionReset, Some(ConnectionCause::Reset)),
+            (ErrorKind::ConnectionAborted, Some(ConnectionCause::Reset)),
+            (ErrorKind::BrokenPipe, Some(ConnectionCause::Reset)),
+            (ErrorKind::UnexpectedEof, Some(ConnectionCause::Reset)),
+            (ErrorKind::PermissionDenied, None),
+        ] {
+            let chain = Link("client error (Connect)", Some(Box::new(Io::from(kind))));
+            assert_eq!(ConnectionCause::of(&chain), cause, "{kind:?}");
+        }
+    }
+
+    /// A general cause (a timeout, a reset) above a specific one (refused) gives way to it; a
+    /// general cause alone is kept.
+    #[test]
+    fn a_specific_cause_under_a_general_one_wins() {
+        use std::io::{Error as Io, ErrorKind};
+        let wrapped = Link(
+            "client error (Connect)",
+            Some(Box::new(Io::new(
+                ErrorKind::TimedOut,
+                Io::from(ErrorKind::ConnectionRefused),
+            ))),
+        );
+        assert_eq!(
+            ConnectionCause::of(&wrapped),
+            Some(ConnectionCause::Refused)
+        );
+        let general = Link(
+            "client error (SendRequest)",
+            Some(Box::new(Io::new(
+                ErrorKind::ConnectionReset,
+                Io::from(ErrorKind::TimedOut),
+            ))),
+        );
+        assert_eq!(ConnectionCause::of(&general), Some(ConnectionCause::Reset));
+    }
+
+    /// Every cause, and every TLS problem, says something of its own in an error's message.
+    #[test]
+    fn each_cause_has_words_of_its_own() {
+        let problems = [
+            TlsProblem::UntrustedIssuer,
+            TlsProblem::NameMismatch,
+            TlsProblem::Expired,
+            TlsProblem::NotYetValid,
+            TlsProblem::BadCertificate,
+            TlsProblem::Handshake,
+        ];
+        let mut causes = vec![
+            ConnectionCause::Dns,
+            ConnectionCause::Refused,
+            ConnectionCause::Reset,
+            ConnectionCause::ProxyAuthRequired,
+            ConnectionCause::ProxyRefused,
+            ConnectionCause::Timeout,
+            ConnectionCause::Other,
+        ];
+        causes.extend(problems.iter().cloned().map(ConnectionCause::Tls));
+        let words: Vec<String> = causes.iter().map(ToString::to_string).collect();
+        for (i, said) in words.iter().enumerate() {
+            assert!(said.len() > 10, "{:?}: {said:?}", causes[i]);
+            assert_eq!(
+                words.iter().filter(|w| *w == said).count(),
+                1,
+                "{said:?} is said of two causes"
+            );
+        }
+        for problem in problems {
+            let said = ConnectionCause::Tls(problem.clone()).to_string();
+            assert_eq!(said, format!("TLS: {problem}"));
+            assert!(problem.to_string().len() > 10, "{problem:?}");
+        }
+    }
+
+    /// `proxy_for` reads the process's environment, which one test cannot change without
+    /// changing it for the others: this test runs itself again in a child process, with an
+    /// environment of its own, and the child checks what `proxy_for` says there.
+    #[test]
+    fn the_proxy_is_named_by_scheme_host_and_port_never_its_credentials() {
+        const EXPECTED: &str = "MINTLIFY_AGENT_TEST_PROXY_EXPECTED";
+        if let Some(expected) = std::env::var_os(EXPECTED) {
+            let expected = expected
+                .to_str()
+                .filter(|e| !e.is_empty())
+                .map(str::to_owned);
+            assert_eq!(
+                proxy_for("https://api.mintlify.com/v2/agent/p/job"),
+                expected
+            );
+            assert_eq!(proxy_for("https://docs.internal/v2/agent/p/job"), None);
+            assert_eq!(proxy_for("not a url"), None);
+            return;
+        }
+        let name = "call::connection::tests::\
+                    the_proxy_is_named_by_scheme_host_and_port_never_its_credentials";
+        for (proxy, expected) in [
+            (
+                Some("http://user:secret@127.0.0.1:3128"),
+                "http://127.0.0.1:3128",
+            ),
+            (Some("https://proxy.internal"), "https://proxy.internal"),
+            (None, ""),
+        ] {
+            let mut child = std::process::Command::new(std::env::current_exe().unwrap());
+            child
+                .args(["--exact", name, "--test-threads=1"])
+                .env_clear()
+                .env(EXPECTED, expected)
+                .env("NO_PROXY", "docs.internal");
+            if let Some(proxy) = proxy {
+                child.env("HTTPS_PROXY", proxy);
+            }
+            let output = child.output().unwrap();
+            let said = String::from_utf8_lossy(&output.stdout);
+            assert!(output.status.success(), "{proxy:?}: {said}");
+            assert!(said.contains("1 passed"), "the child ran the test: {said}");
+        }
+    }
 }

@@ -234,6 +234,52 @@ mod tests {
         }
     }
 
+    /// `delays` sets both ends of the schedule: it starts at the first and doubles up to the
+    /// second, whatever the defaults are.
+    #[test]
+    fn delays_set_the_first_wait_and_the_longest() {
+        let waits: Vec<Duration> = RetryPolicy::default()
+            .delays(Duration::from_secs(3), Duration::from_secs(10))
+            .jitter(false)
+            .max_retries(4)
+            .schedule()
+            .collect();
+        let secs = Duration::from_secs;
+        assert_eq!(waits, [secs(3), secs(6), secs(10), secs(10)]);
+    }
+
+    /// One day is the most any header can ask for: two days come out as exactly one, and a wait
+    /// just under a day is kept as sent, in each of the three forms.
+    #[test]
+    fn a_server_delay_is_clamped_to_exactly_one_day() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let day = Duration::from_secs(86_400);
+        let two_days = now + 2 * day;
+        for (name, value) in [
+            ("retry-after", "172800".to_owned()),
+            ("retry-after-ms", "172800000".to_owned()),
+            ("retry-after", httpdate::fmt_http_date(two_days)),
+        ] {
+            assert_eq!(
+                server_delay(&headers(&[(name, &value)]), now),
+                Some(day),
+                "{name}: {value}"
+            );
+        }
+        let almost = day - Duration::from_secs(1);
+        for (name, value) in [
+            ("retry-after", "86399".to_owned()),
+            ("retry-after-ms", "86399000".to_owned()),
+            ("retry-after", httpdate::fmt_http_date(now + almost)),
+        ] {
+            assert_eq!(
+                server_delay(&headers(&[(name, &value)]), now),
+                Some(almost),
+                "{name}: {value}"
+            );
+        }
+    }
+
     #[test]
     fn writes_are_resent_only_when_not_acted_on() {
         assert!(write_not_acted_on(

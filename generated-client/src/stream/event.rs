@@ -139,7 +139,8 @@ pub enum AgentEvent {
         tool_call_id: String,
         /// The tool.
         tool_name: String,
-        /// The input; `None` when the chunk has none.
+        /// The input. Always `Some` from a stream (zod 4 refuses the chunk without it, and AI
+        /// SDK 4's parser the part); `None` only in an event built by hand.
         input: Option<RawJson>,
         /// What else the chunk said; `None` when nothing.
         meta: Option<Box<ToolMeta>>,
@@ -150,8 +151,8 @@ pub enum AgentEvent {
         tool_call_id: String,
         /// The tool.
         tool_name: String,
-        /// The input as given (`input`, or AI SDK 6's `rawInput`); `None` when the chunk has
-        /// none.
+        /// The input as given. Always `Some` from a stream (zod 4 refuses the chunk without
+        /// `input`; AI SDK 6's `rawInput` is not read); `None` only in an event built by hand.
         input: Option<RawJson>,
         /// Why.
         error_text: String,
@@ -162,7 +163,8 @@ pub enum AgentEvent {
     ToolOutputAvailable {
         /// The call's id.
         tool_call_id: String,
-        /// The output; `None` when the chunk has none.
+        /// The output. Always `Some` from a stream (zod 4 refuses the chunk without it, and AI
+        /// SDK 4's parser the part); `None` only in an event built by hand.
         output: Option<RawJson>,
         /// Whether more output will follow for this call (`preliminary`), when said.
         preliminary: Option<bool>,
@@ -244,7 +246,8 @@ pub enum AgentEvent {
         name: String,
         /// The part's id; a later part with the same id replaces its data.
         id: Option<String>,
-        /// The data; `None` when the chunk has none (the AI SDK's schema allows that).
+        /// The data. Always `Some` from a stream (zod 4 refuses a chunk without it, where zod 3
+        /// took one); `None` only in an event built by hand.
         data: Option<RawJson>,
         /// Whether it is only for now (not kept in the message), when said.
         transient: Option<bool>,
@@ -259,7 +262,8 @@ pub enum AgentEvent {
     },
     /// Message metadata (`message-metadata`).
     MessageMetadata {
-        /// The metadata; `None` when the chunk has none.
+        /// The metadata. Always `Some` from a stream (zod 4 refuses the chunk without it);
+        /// `None` only in an event built by hand.
         metadata: Option<RawJson>,
     },
     /// The run reported an error (`error`; v4 `3`).

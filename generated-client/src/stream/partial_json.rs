@@ -2,13 +2,17 @@
 
 use serde_json::Value;
 
+use crate::stream::js_order::js_ordered;
+
 /// The AI SDK's `parsePartialJson`: the value of JSON text, or of the text repaired as its
 /// `fixJson` repairs a prefix (open strings, arrays and objects closed, a partial literal
 /// completed, a trailing partial number or key dropped); `None` when neither parses.
+/// Its objects' keys are in JavaScript's order.
 pub(crate) fn parse_partial_json(text: &str) -> Option<Value> {
     serde_json::from_str(text)
         .ok()
         .or_else(|| serde_json::from_str(&fix_json(text)).ok())
+        .map(js_ordered)
 }
 
 /// The AI SDK's `fixJson` (AI SDK 7's, with `\u` escapes), byte by byte: it only looks at

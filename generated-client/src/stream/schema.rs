@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 
 use serde::Deserialize;
+use serde::de::IgnoredAny;
 use serde_json::value::RawValue;
 
 use super::raw_json::RawJson;
@@ -77,36 +78,32 @@ pub(super) fn required_string(raw: Option<&RawValue>) -> Option<String> {
     optional_string(raw).flatten()
 }
 
-/// An optional field of any JSON value (`z.unknown()`, `null` included).
+/// An optional field of any JSON value (`z.optional(z.unknown())`, `null` included).
 pub(super) fn any_value(raw: Option<&RawValue>) -> Option<RawJson> {
+    raw.map(RawJson::from)
+}
+
+/// A required field of any JSON value (`z.unknown()`, `null` included): zod 4 (from 4.4)
+/// wants the key present, so `None` when it is absent, and the chunk is refused. (zod 3, and
+/// zod 4 before 4.4, took a chunk without it.)
+pub(super) fn unknown(raw: Option<&RawValue>) -> Option<RawJson> {
     raw.map(RawJson::from)
 }
 
 /// `providerMetadata`: an object of objects (`Record<string, Record<string, JSONValue>>`).
 pub(super) fn provider_metadata(raw: Option<&RawValue>) -> Option<Option<RawJson>> {
-    optional::<Record<Record<JsonValue>>>(raw).map(|valid| valid.and(raw).map(RawJson::from))
+    optional::<Record<Record<IgnoredAny>>>(raw).map(|valid| valid.and(raw).map(RawJson::from))
 }
 
 /// `toolMetadata`: an object (`Record<string, JSONValue>`).
 pub(super) fn object(raw: Option<&RawValue>) -> Option<Option<RawJson>> {
-    optional::<Record<JsonValue>>(raw).map(|valid| valid.and(raw).map(RawJson::from))
-}
-
-/// Whether zod's record check takes every object in `value`: it refuses an object with a
-/// `constructor` key (zod 4's `isPlainObject` wants `constructor`, when present, to be a
-/// function, which JSON cannot give).
-pub(super) fn records_pass(value: &serde_json::Value) -> bool {
-    match value {
-        serde_json::Value::Object(fields) => {
-            !fields.contains_key("constructor") && fields.values().all(records_pass)
-        }
-        serde_json::Value::Array(items) => items.iter().all(records_pass),
-        _ => true,
-    }
+    optional::<Record<IgnoredAny>>(raw).map(|valid| valid.and(raw).map(RawJson::from))
 }
 
 /// A JSON object as zod's `z.record(z.string(), V)` takes it, its values checked as `V` and
-/// dropped: no `constructor` key (see [`records_pass`]).
+/// dropped. Any key passes: zod 4.6's `isPlainObject` takes an object whose `constructor` is
+/// not a function (all JSON can give), where the zod 4 that zod 3.25 bundles refused one with a
+/// `constructor` key.
 pub(super) struct Record<V>(std::marker::PhantomData<V>);
 
 impl<'de, V: Deserialize<'de>> Deserialize<'de> for Record<V> {
@@ -116,78 +113,20 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for Record<V> {
             type Value = Record<V>;
 
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a JSON object without a constructor key")
+                f.write_str("a JSON object")
             }
 
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
-                while let Some(key) = map.next_key::<Key<'de>>()? {
-                    if key.0 == "constructor" {
-                        return Err(serde::de::Error::custom("a constructor key"));
-                    }
+                while map.next_key::<IgnoredAny>()?.is_some() {
                     map.next_value::<V>()?;
                 }
                 Ok(Record(std::marker::PhantomData))
             }
         }
         deserializer.deserialize_map(Visit(std::marker::PhantomData))
-    }
-}
-
-/// Any JSON value as the SDK's `jsonValueSchema` takes it: objects inside are records (see
-/// [`records_pass`]); nothing is kept.
-pub(super) struct JsonValue;
-
-impl<'de> Deserialize<'de> for JsonValue {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visit;
-        impl<'de> serde::de::Visitor<'de> for Visit {
-            type Value = JsonValue;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a JSON value")
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<JsonValue, E> {
-                Ok(JsonValue)
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<JsonValue, E> {
-                Ok(JsonValue)
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<JsonValue, E> {
-                Ok(JsonValue)
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<JsonValue, E> {
-                Ok(JsonValue)
-            }
-            fn visit_str<E>(self, _: &str) -> Result<JsonValue, E> {
-                Ok(JsonValue)
-            }
-            fn visit_unit<E>(self) -> Result<JsonValue, E> {
-                Ok(JsonValue)
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> Result<JsonValue, A::Error> {
-                while seq.next_element::<JsonValue>()?.is_some() {}
-                Ok(JsonValue)
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<JsonValue, A::Error> {
-                while let Some(key) = map.next_key::<Key<'de>>()? {
-                    if key.0 == "constructor" {
-                        return Err(serde::de::Error::custom("a constructor key"));
-                    }
-                    map.next_value::<JsonValue>()?;
-                }
-                Ok(JsonValue)
-            }
-        }
-        deserializer.deserialize_any(Visit)
     }
 }
 

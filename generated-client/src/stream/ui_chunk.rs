@@ -9,14 +9,14 @@ mod write;
 use std::borrow::Cow;
 
 use serde::Deserialize;
-use serde_json::Value;
 use serde_json::value::RawValue;
+use serde_json::{Map, Value};
 
 use super::event::{AgentEvent, ApprovalRequest, InputEncoding, ToolMeta};
 use super::raw_json::RawJson;
 use super::schema::{
     Fields, Key, any_value, object, optional, optional_string, owned, parse_json, present,
-    prototype_poisoned, provider_metadata, records_pass, required_string, string,
+    prototype_poisoned, provider_metadata, required_string, string, unknown,
 };
 
 /// A UI message stream chunk, read in one pass; every field any chunk type has. The fields of
@@ -63,9 +63,6 @@ struct Chunk<'a> {
     filename: Option<&'a RawValue>,
     #[serde(borrow, default, deserialize_with = "present")]
     input: Option<&'a RawValue>,
-    /// AI SDK 6's name for a `tool-input-error`'s input.
-    #[serde(borrow, default, deserialize_with = "present")]
-    raw_input: Option<&'a RawValue>,
     /// A `custom` chunk's kind.
     #[serde(rename = "kind", borrow, default, deserialize_with = "present")]
     custom_kind: Option<&'a RawValue>,
@@ -269,19 +266,19 @@ fn typed(chunk: &mut Chunk<'_>, json: &[u8]) -> Option<AgentEvent> {
         "tool-input-available" => AgentEvent::ToolInputAvailable {
             tool_call_id: take!(tool_call_id)?,
             tool_name: required_string(chunk.tool_name)?,
-            input: any_value(chunk.input),
+            input: Some(unknown(chunk.input)?),
             meta: tool_meta_of(chunk, true, false)?,
         },
         "tool-input-error" => AgentEvent::ToolInputError {
             tool_call_id: take!(tool_call_id)?,
             tool_name: required_string(chunk.tool_name)?,
-            input: any_value(chunk.input.or(chunk.raw_input)),
+            input: Some(unknown(chunk.input)?),
             error_text: required_string(chunk.error_text)?,
             meta: tool_meta_of(chunk, true, false)?,
         },
         "tool-output-available" => AgentEvent::ToolOutputAvailable {
             tool_call_id: take!(tool_call_id)?,
-            output: any_value(chunk.output),
+            output: Some(unknown(chunk.output)?),
             preliminary: optional(chunk.preliminary)?,
             meta: tool_meta_of(chunk, false, false)?,
         },
@@ -333,7 +330,7 @@ fn typed(chunk: &mut Chunk<'_>, json: &[u8]) -> Option<AgentEvent> {
             provider_metadata: metadata?,
         },
         "message-metadata" => AgentEvent::MessageMetadata {
-            metadata: any_value(chunk.message_metadata),
+            metadata: Some(unknown(chunk.message_metadata)?),
         },
         "error" => AgentEvent::Error {
             error_text: required_string(chunk.error_text)?,
@@ -351,7 +348,7 @@ fn typed(chunk: &mut Chunk<'_>, json: &[u8]) -> Option<AgentEvent> {
         data if data.starts_with("data-") => AgentEvent::Data {
             name: data["data-".len()..].to_owned(),
             id: take!(id),
-            data: any_value(chunk.data),
+            data: Some(unknown(chunk.data)?),
             transient: optional(chunk.transient)?,
             extra: data_extra(json)?,
         },
@@ -370,17 +367,14 @@ fn data_chunk(fields: Vec<(Cow<'_, str>, &RawValue)>) -> Option<AgentEvent> {
             "id" => id = Some(value),
             "data" => data = Some(value),
             "transient" => transient = Some(value),
-            _ => {
-                extra.retain(|(k, _)| *k != key);
-                extra.push((key, value));
-            }
+            _ => set_field(&mut extra, key, value),
         }
     }
     let name = required_string(kind)?.strip_prefix("data-")?.to_owned();
     Some(AgentEvent::Data {
         name,
         id: optional_string(id)?,
-        data: any_value(data),
+        data: Some(unknown(data)?),
         transient: optional(transient)?,
         extra: object_of(&extra)?,
     })
@@ -393,12 +387,23 @@ fn data_extra(json: &[u8]) -> Option<Option<RawJson>> {
     let mut extra: Vec<(Cow<'_, str>, &RawValue)> = Vec::new();
     for (key, value) in fields {
         if !matches!(key.as_ref(), "type" | "id" | "data" | "transient") {
-            // A key sent twice counts once, with its last value, as in `JSON.parse`.
-            extra.retain(|(k, _)| *k != key);
-            extra.push((key, value));
+            set_field(&mut extra, key, value);
         }
     }
     object_of(&extra)
+}
+
+/// Sets a field as `JSON.parse` does: a key sent twice keeps its first place and takes its last
+/// value.
+fn set_field<'a>(
+    fields: &mut Vec<(Cow<'a, str>, &'a RawValue)>,
+    key: Cow<'a, str>,
+    value: &'a RawValue,
+) {
+    match fields.iter_mut().find(|(k, _)| *k == key) {
+        Some(field) => field.1 = value,
+        None => fields.push((key, value)),
+    }
 }
 
 /// A JSON object of the given fields; `Some(None)` when there are none.
@@ -453,12 +458,7 @@ fn steering_parts(raw: &RawValue) -> Option<RawJson> {
                 required_string(part.media_type)?;
                 required_string(part.url)?;
                 optional_string(part.filename)?;
-                let reference = optional::<std::collections::HashMap<Key<'_>, Key<'_>>>(
-                    part.provider_reference,
-                )?;
-                if reference.is_some_and(|r| r.contains_key(&Key("constructor".into()))) {
-                    return None;
-                }
+                optional::<std::collections::HashMap<Key<'_>, Key<'_>>>(part.provider_reference)?;
             }
             _ => return None,
         }
@@ -467,78 +467,47 @@ fn steering_parts(raw: &RawValue) -> Option<RawJson> {
 }
 
 /// `citations`, checked as the AI SDK's schema checks them, and written as it returns them:
-/// without the fields it does not know.
+/// without the fields it does not know, the others in its schema's order (zod builds the
+/// object it returns in the order of the schema's keys), provider metadata in the order sent.
 fn citations(raw: &RawValue) -> Option<RawJson> {
-    #[derive(Deserialize, serde::Serialize)]
+    #[derive(Deserialize)]
     #[serde(rename_all = "camelCase")]
     struct Citation {
         source: CitationSource,
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            deserialize_with = "present"
-        )]
+        #[serde(default, deserialize_with = "present")]
         start_index: Option<u64>,
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            deserialize_with = "present"
-        )]
+        #[serde(default, deserialize_with = "present")]
         end_index: Option<u64>,
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            deserialize_with = "present"
-        )]
+        #[serde(default, deserialize_with = "present")]
         cited_text: Option<String>,
     }
-    #[derive(Deserialize, serde::Serialize)]
+    #[derive(Deserialize)]
     #[serde(tag = "sourceType", rename_all = "camelCase")]
     enum CitationSource {
         Url {
             #[serde(rename = "type")]
-            kind: SourceLiteral,
+            _kind: SourceLiteral,
             id: String,
             url: String,
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "present"
-            )]
+            #[serde(default, deserialize_with = "present")]
             title: Option<String>,
-            #[serde(
-                default,
-                rename = "providerMetadata",
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "present"
-            )]
-            provider_metadata:
-                Option<std::collections::BTreeMap<String, serde_json::Map<String, Value>>>,
+            #[serde(default, rename = "providerMetadata", deserialize_with = "present")]
+            provider_metadata: Option<Map<String, Value>>,
         },
         Document {
             #[serde(rename = "type")]
-            kind: SourceLiteral,
+            _kind: SourceLiteral,
             id: String,
             #[serde(rename = "mediaType")]
             media_type: String,
             title: String,
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "present"
-            )]
+            #[serde(default, deserialize_with = "present")]
             filename: Option<String>,
-            #[serde(
-                default,
-                rename = "providerMetadata",
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "present"
-            )]
-            provider_metadata:
-                Option<std::collections::BTreeMap<String, serde_json::Map<String, Value>>>,
+            #[serde(default, rename = "providerMetadata", deserialize_with = "present")]
+            provider_metadata: Option<Map<String, Value>>,
         },
     }
-    #[derive(Deserialize, serde::Serialize)]
+    #[derive(Deserialize)]
     #[serde(rename_all = "lowercase")]
     enum SourceLiteral {
         Source,
@@ -548,28 +517,73 @@ fn citations(raw: &RawValue) -> Option<RawJson> {
     ) -> Result<Option<T>, D::Error> {
         T::deserialize(deserializer).map(Some)
     }
-    let citations: Vec<Citation> = serde_json::from_str(raw.get()).ok()?;
-    let metadata_passes = |metadata: &Option<_>| {
-        metadata.as_ref().is_none_or(
-            |m: &std::collections::BTreeMap<String, serde_json::Map<String, Value>>| {
-                !m.contains_key("constructor")
-                    && m.values()
-                        .all(|inner| records_pass(&Value::Object(inner.clone())))
-            },
-        )
-    };
-    let passes = citations.iter().all(|c| match &c.source {
-        CitationSource::Url {
-            provider_metadata, ..
+    /// Sets `key` when there is a value.
+    fn set(fields: &mut Map<String, Value>, key: &str, value: Option<Value>) {
+        if let Some(value) = value {
+            fields.insert(key.to_owned(), value);
         }
-        | CitationSource::Document {
-            provider_metadata, ..
-        } => metadata_passes(provider_metadata),
-    });
-    if !passes {
-        return None;
     }
-    serde_json::value::to_raw_value(&citations)
-        .ok()
-        .map(RawJson)
+    let citations: Vec<Citation> = serde_json::from_str(raw.get()).ok()?;
+    let mut written = Vec::with_capacity(citations.len());
+    for citation in citations {
+        let mut source = Map::new();
+        source.insert("type".into(), Value::from("source"));
+        let provider_metadata = match citation.source {
+            CitationSource::Url {
+                id,
+                url,
+                title,
+                provider_metadata,
+                ..
+            } => {
+                source.insert("sourceType".into(), Value::from("url"));
+                source.insert("id".into(), Value::from(id));
+                source.insert("url".into(), Value::from(url));
+                set(&mut source, "title", title.map(Value::from));
+                provider_metadata
+            }
+            CitationSource::Document {
+                id,
+                media_type,
+                title,
+                filename,
+                provider_metadata,
+                ..
+            } => {
+                source.insert("sourceType".into(), Value::from("document"));
+                source.insert("id".into(), Value::from(id));
+                source.insert("mediaType".into(), Value::from(media_type));
+                source.insert("title".into(), Value::from(title));
+                set(&mut source, "filename", filename.map(Value::from));
+                provider_metadata
+            }
+        };
+        // An object of objects (`providerMetadataSchema`).
+        if provider_metadata
+            .as_ref()
+            .is_some_and(|m| !m.values().all(Value::is_object))
+        {
+            return None;
+        }
+        set(
+            &mut source,
+            "providerMetadata",
+            provider_metadata.map(Value::Object),
+        );
+        let mut fields = Map::new();
+        fields.insert("source".into(), Value::Object(source));
+        set(
+            &mut fields,
+            "startIndex",
+            citation.start_index.map(Value::from),
+        );
+        set(&mut fields, "endIndex", citation.end_index.map(Value::from));
+        set(
+            &mut fields,
+            "citedText",
+            citation.cited_text.map(Value::from),
+        );
+        written.push(Value::Object(fields));
+    }
+    serde_json::value::to_raw_value(&written).ok().map(RawJson)
 }

@@ -208,6 +208,8 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::v2::types::AgentJob;
+    use crate::wait::JobOutcome;
 
     #[test]
     fn a_server_requested_wait_is_cut_to_the_longest_pause_and_spread() {
@@ -246,6 +248,68 @@ mod tests {
         assert_eq!(poller.max_age(), Duration::from_secs(2));
         assert!(poller.pause(Some(Duration::from_secs(10))).await);
         assert_eq!(poller.max_age(), Duration::from_secs(5));
+    }
+
+    fn job(status: &str) -> AgentJob {
+        serde_json::from_value(serde_json::json!({
+            "id": "job_1",
+            "status": status,
+            "createdAt": "2026-11-22T10:00:00Z",
+        }))
+        .unwrap()
+    }
+
+    /// Polls a job that ends `after` from now, as `until` does for `V2::wait_with`.
+    async fn wait_for_a_job_done_after(
+        after: Duration,
+        options: &WaitOptions,
+    ) -> Result<(AgentJob, JobOutcome), Error> {
+        let done_at = tokio::time::Instant::now() + after;
+        until(
+            WaitTarget::Job("job_1".into()),
+            options,
+            |_| async move {
+                let now = tokio::time::Instant::now();
+                Ok((
+                    job(if now >= done_at {
+                        "completed"
+                    } else {
+                        "active"
+                    }),
+                    None,
+                ))
+            },
+            JobOutcome::from_final,
+            |job| LastSeen::Job(job.clone()),
+            |_| {},
+        )
+        .await
+    }
+
+    /// `no_deadline` lets a wait go on past the default deadline (30 minutes); the default
+    /// ends it there, with what it saw.
+    #[tokio::test(start_paused = true)]
+    async fn without_a_deadline_a_wait_outlasts_the_default_one() {
+        let options = WaitOptions::default().jitter(false);
+        let started = tokio::time::Instant::now();
+        let (job, outcome) =
+            wait_for_a_job_done_after(Duration::from_secs(45 * 60), &options.clone().no_deadline())
+                .await
+                .unwrap();
+        assert!(matches!(outcome, JobOutcome::Completed(_)), "{outcome:?}");
+        assert_eq!(job.id, "job_1");
+        assert!(started.elapsed() >= Duration::from_secs(45 * 60));
+
+        let started = tokio::time::Instant::now();
+        let error = wait_for_a_job_done_after(Duration::from_secs(45 * 60), &options)
+            .await
+            .unwrap_err();
+        assert!(matches!(error, Error::WaitDeadline { .. }), "{error:?}");
+        let waited = started.elapsed();
+        assert!(
+            waited >= Duration::from_secs(30 * 60) && waited < Duration::from_secs(30 * 60 + 1),
+            "{waited:?}"
+        );
     }
 
     #[tokio::test(start_paused = true)]

@@ -1,11 +1,13 @@
 //! Message metadata, merged as the AI SDK's `updateMessageMetadata` and `mergeObjects` merge
 //! it, JavaScript's semantics included: `null` is ignored, arrays and strings spread into
-//! objects by index, `__proto__`/`constructor`/`prototype` keys are skipped, and keys merged
-//! into a string or number fail (a `TypeError` there, which ends the SDK's reader).
+//! objects by index, `__proto__`/`constructor`/`prototype` keys are skipped, keys merged into a
+//! string or number fail (a `TypeError` there, which ends the SDK's reader, naming the first key
+//! in JavaScript's order), and the result's keys are in JavaScript's order (`js_order`).
 
 use serde_json::{Map, Value};
 
 use super::Transcript;
+use crate::stream::js_order::js_order;
 
 impl Transcript {
     /// Merges `metadata` into the message's.
@@ -20,11 +22,16 @@ impl Transcript {
         if self.continuing {
             let mut base = base;
             merge_objects(&mut base, metadata);
+            js_order(&mut base);
             self.metadata = Some(base);
             return;
         }
         match merge_js(&base, metadata) {
-            Ok(merged) => self.metadata = Some(merged),
+            Ok(mut merged) => {
+                // New keys come last; JavaScript lists integer-like ones first.
+                js_order(&mut merged);
+                self.metadata = Some(merged);
+            }
             Err(key) => {
                 self.failure = Some(format!(
                     "metadata: cannot merge the key {key:?} into {}",

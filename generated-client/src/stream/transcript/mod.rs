@@ -14,6 +14,7 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use super::event::AgentEvent;
+use super::js_order::js_ordered;
 use super::protocol::Protocol;
 use super::raw_json::RawJson;
 pub use types::{Approval, Part, PartState, ReasoningDetail, ToolCall, ToolState};
@@ -65,8 +66,10 @@ pub struct Transcript {
     data_stream: bool,
 }
 
+/// A value of an event as the AI SDK holds it: its keys in the order they came, integer-like
+/// keys first (JavaScript's order).
 fn to_value(raw: &Option<RawJson>) -> Option<Value> {
-    raw.as_ref().map(RawJson::to_value)
+    raw.as_ref().map(|raw| js_ordered(raw.to_value()))
 }
 
 impl Transcript {

@@ -5,6 +5,7 @@ use serde_json::{Map, Value};
 use super::types::{Part, PartState};
 use super::{Transcript, to_value};
 use crate::stream::event::AgentEvent;
+use crate::stream::js_order::js_ordered;
 use crate::stream::raw_json::RawJson;
 
 impl Transcript {
@@ -29,7 +30,7 @@ impl Transcript {
             }),
             AgentEvent::SteeringMessage { id, parts } => self.parts.push(Part::SteeringMessage {
                 id: id.clone(),
-                parts: parts.to_value(),
+                parts: js_ordered(parts.to_value()),
             }),
             AgentEvent::TextStart {
                 id,
@@ -205,7 +206,7 @@ impl Transcript {
         if let Some(Some(new)) = end
             && let Some(Part::Text { citations, .. }) = self.parts.get_mut(index)
         {
-            *citations = Some(new.to_value());
+            *citations = Some(js_ordered(new.to_value()));
         }
     }
 

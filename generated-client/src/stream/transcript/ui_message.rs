@@ -6,16 +6,24 @@ use super::Transcript;
 use super::types::{Part, PartState};
 
 impl Transcript {
-    /// The message as the AI SDK's `UIMessage` JSON (`{ id, role, parts, metadata }`), for
-    /// comparing with what `readUIMessageStream` builds from the same bytes: fields the SDK
-    /// leaves `undefined` are left out.
+    /// The message as the AI SDK's `UIMessage` JSON (`{ id, metadata, role, parts }`, in the
+    /// SDK's order), for comparing with what `readUIMessageStream` builds from the same bytes:
+    /// fields the SDK leaves `undefined` are left out. Metadata, tool input and output, data
+    /// and provider metadata have their keys in the order the server sent them, integer-like
+    /// keys first (as JavaScript lists them).
     pub fn to_ui_message(&self) -> Value {
-        let parts: Vec<Value> = self.parts.iter().map(part_json).collect();
-        let mut message = json!({ "id": self.message_id.clone().unwrap_or_default(), "role": "assistant", "parts": parts });
+        let mut message = serde_json::Map::new();
+        message.insert(
+            "id".into(),
+            json!(self.message_id.clone().unwrap_or_default()),
+        );
         if let Some(metadata) = &self.metadata {
-            message["metadata"] = metadata.clone();
+            message.insert("metadata".into(), metadata.clone());
         }
-        message
+        message.insert("role".into(), json!("assistant"));
+        let parts: Vec<Value> = self.parts.iter().map(part_json).collect();
+        message.insert("parts".into(), Value::Array(parts));
+        Value::Object(message)
     }
 }
 

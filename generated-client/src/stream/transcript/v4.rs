@@ -4,7 +4,7 @@
 use super::Transcript;
 use super::types::{Part, PartState, ReasoningDetail};
 use crate::stream::event::AgentEvent;
-use crate::stream::raw_json::RawJson;
+use crate::stream::js_order::js_ordered;
 
 impl Transcript {
     /// Adds one v4 event; others are not for this module.
@@ -31,7 +31,7 @@ impl Transcript {
             }
             AgentEvent::Annotations { annotations } => self
                 .annotations
-                .extend(annotations.iter().map(RawJson::to_value)),
+                .extend(annotations.iter().map(|a| js_ordered(a.to_value()))),
             _ => {}
         }
     }

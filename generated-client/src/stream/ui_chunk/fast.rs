@@ -137,12 +137,13 @@ pub(super) fn frequent(json: &str) -> Option<AgentEvent> {
                 "tool-input-available" => AgentEvent::ToolInputAvailable {
                     tool_call_id,
                     tool_name: owned(chunk.tool_name)?,
-                    input: chunk.input.map(RawJson::from),
+                    // Absent, the schema refuses it (zod 4): the full reader says so.
+                    input: Some(RawJson::from(chunk.input?)),
                     meta: None,
                 },
                 _ => AgentEvent::ToolOutputAvailable {
                     tool_call_id,
-                    output: chunk.output.map(RawJson::from),
+                    output: Some(RawJson::from(chunk.output?)),
                     preliminary: None,
                     meta: None,
                 },

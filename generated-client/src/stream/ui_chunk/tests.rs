@@ -44,17 +44,21 @@ fn known_chunks_unknown_chunks_and_extra_fields() {
     );
 }
 
-/// What `uiMessageChunkSchema` (ai 7.0.173) accepts and refuses, as its `validate` said.
+/// What `uiMessageChunkSchema` (ai 7.0.173 with zod 4.6.7) accepts and refuses, as its
+/// `validate` said.
 #[test]
 fn schema_strictness_matches_the_ai_sdk() {
     let accepted = [
-        r#"{"type":"data-x"}"#,
         r#"{"type":"data-x","data":null}"#,
-        r#"{"type":"tool-input-available","toolCallId":"c","toolName":"t"}"#,
-        r#"{"type":"tool-output-available","toolCallId":"c"}"#,
+        r#"{"type":"tool-input-available","toolCallId":"c","toolName":"t","input":null}"#,
+        r#"{"type":"tool-output-available","toolCallId":"c","output":null}"#,
         r#"{"type":"text-delta","id":"t","delta":"x","title":5,"toolName":6,"approved":"no"}"#,
         r#"{"type":"text-start","id":"t","providerMetadata":{"a":{"b":[1,{"c":null}]}}}"#,
-        r#"{"type":"message-metadata"}"#,
+        r#"{"type":"message-metadata","messageMetadata":null}"#,
+        // zod 4.6's records take a `constructor` key (the zod 4 in zod 3.25 refused it).
+        r#"{"type":"text-start","id":"t","providerMetadata":{"constructor":{"constructor":1}}}"#,
+        r#"{"type":"tool-input-start","toolCallId":"c","toolName":"t","toolMetadata":{"constructor":[{"constructor":"x"}]}}"#,
+        r#"{"type":"steering-message","id":"m","parts":[{"type":"file","mediaType":"text/plain","url":"u","providerReference":{"constructor":"r"}}]}"#,
     ];
     for chunk in accepted {
         let event = from_ui_chunk(chunk.as_bytes()).unwrap();
@@ -68,6 +72,13 @@ fn schema_strictness_matches_the_ai_sdk() {
         r#"{"type":"start","messageId":null}"#,
         r#"{"type":"data-x","id":null}"#,
         r#"{"type":"tool-input-start","toolCallId":"c","toolName":"t","inputEncoding":"xml"}"#,
+        // A `z.unknown()` key left out: zod 4 (from 4.4) wants it present; zod 3 did not.
+        r#"{"type":"data-x"}"#,
+        r#"{"type":"data-x","id":"d","transient":true}"#,
+        r#"{"type":"tool-input-available","toolCallId":"c","toolName":"t"}"#,
+        r#"{"type":"tool-input-error","toolCallId":"c","toolName":"t","errorText":"e"}"#,
+        r#"{"type":"tool-output-available","toolCallId":"c"}"#,
+        r#"{"type":"message-metadata"}"#,
     ];
     for chunk in refused {
         assert_eq!(
@@ -78,10 +89,10 @@ fn schema_strictness_matches_the_ai_sdk() {
             "{chunk}"
         );
     }
-    // Absent stays absent; `null` where any value goes stays `null`.
+    // Optional and absent stays absent; `null` where any value goes stays `null`.
     assert_eq!(
-        serde_json::to_string(&from_ui_chunk(br#"{"type":"data-x"}"#).unwrap()).unwrap(),
-        r#"{"type":"data-x"}"#
+        serde_json::to_string(&from_ui_chunk(br#"{"type":"start"}"#).unwrap()).unwrap(),
+        r#"{"type":"start"}"#
     );
     assert_eq!(
         serde_json::to_string(
@@ -151,7 +162,7 @@ fn deep_values_never_panic_nor_overflow() {
 }
 
 #[test]
-fn ai_sdk_7_chunks_and_the_ai_sdk_6_spelling() {
+fn ai_sdk_7_chunks_and_tool_input_errors() {
     assert_eq!(
         from_ui_chunk(br#"{"type":"reset-step"}"#).unwrap(),
         AgentEvent::ResetStep
@@ -170,20 +181,28 @@ fn ai_sdk_7_chunks_and_the_ai_sdk_6_spelling() {
             media_type: "image/png".into(), provider_metadata: None 
         }
     );
-    for field in ["input", "rawInput"] {
-        let chunk = format!(
-            r#"{{"type":"tool-input-error","toolCallId":"c","toolName":"t","{field}":"{{bad","errorText":"no"}}"#
-        );
-        assert_eq!(
-            from_ui_chunk(chunk.as_bytes()).unwrap(),
-            AgentEvent::ToolInputError {
-                tool_call_id: "c".into(),
-                tool_name: "t".into(),
-                input: Some(json!("{bad").into()),
-                error_text: "no".into(),
-                meta: None
-            },
-            "{field}"
-        );
-    }
+    let error = |input: &str| AgentEvent::ToolInputError {
+        tool_call_id: "c".into(),
+        tool_name: "t".into(),
+        input: Some(json!(input).into()),
+        error_text: "no".into(),
+        meta: None,
+    };
+    assert_eq!(
+        from_ui_chunk(br#"{"type":"tool-input-error","toolCallId":"c","toolName":"t","input":"{bad","errorText":"no"}"#).unwrap(),
+        error("{bad")
+    );
+    // AI SDK 6's `rawInput` is only another field: `input` is the one the schema wants (and
+    // zod 4 refuses the chunk without it).
+    assert_eq!(
+        from_ui_chunk(br#"{"type":"tool-input-error","toolCallId":"c","toolName":"t","rawInput":"{raw","input":"{bad","errorText":"no"}"#).unwrap(),
+        error("{bad")
+    );
+    let raw_only = r#"{"type":"tool-input-error","toolCallId":"c","toolName":"t","rawInput":"{bad","errorText":"no"}"#;
+    assert_eq!(
+        from_ui_chunk(raw_only.as_bytes()).unwrap(),
+        AgentEvent::Unknown {
+            raw: raw_only.into()
+        }
+    );
 }

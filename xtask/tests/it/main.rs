@@ -1,0 +1,7 @@
+//! xtask's suites, one module each, in one test binary: each runs the built `xtask` command.
+//! `upstream::the_fixture_specs_generate_clients_that_compile` is ignored by default (it
+//! compiles the generated clients); CI runs it with `cargo test -p xtask --test it -- --ignored
+//! upstream::`.
+
+mod regen_cli;
+mod upstream;
