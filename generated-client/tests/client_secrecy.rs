@@ -157,8 +157,14 @@ async fn the_key_is_in_no_error_debug_output_or_log() {
         "spans were written: {log}"
     );
     assert!(
-        log.contains("path=\"/v2/agent/{projectId}/job/{id}\"")
-            || log.contains("path=/v2/agent/{projectId}/job/{id}"),
+        log.contains("http.route=\"/v2/agent/{projectId}/job/{id}\"")
+            || log.contains("http.route=/v2/agent/{projectId}/job/{id}"),
+        "{log}"
+    );
+    // Which job: the concrete path beside the template.
+    let path = format!("/v2/agent/{}/job/{id}", server.project_id());
+    assert!(
+        log.contains(&format!("url.path=\"{path}\"")) || log.contains(&format!("url.path={path}")),
         "{log}"
     );
     assert!(

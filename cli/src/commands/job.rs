@@ -20,7 +20,8 @@ pub(crate) async fn run(context: &Context, command: JobCommand) -> Result<(), Fa
     match command {
         JobCommand::Create { prompt, file, wait } => {
             let prompt = read_prompt(context, prompt, file.as_deref(), "PROMPT").await?;
-            tracing::trace!(%prompt, "creating a job");
+            // `?`: quoted and escaped, so that no prompt can start a log line of its own.
+            tracing::trace!(?prompt, "creating a job");
             actions::asked(&prompt);
             context.progress.set(Progress::Creating(Kind::Job));
             let reply = v2.create_job_with_response(prompt.clone()).await?;
@@ -44,7 +45,7 @@ pub(crate) async fn run(context: &Context, command: JobCommand) -> Result<(), Fa
         } => {
             let id = input::id(&id, "the job id (ID)")?;
             let prompt = read_prompt(context, prompt, file.as_deref(), "PROMPT").await?;
-            tracing::trace!(%prompt, job = id, "sending a message");
+            tracing::trace!(?prompt, job = id, "sending a message");
             actions::asked(&prompt);
             context.progress.set(Progress::Messaging(id.to_owned()));
             let reply = v2.send_message_with_response(id, prompt.clone()).await?;
@@ -112,7 +113,8 @@ fn last_job(context: &Context) -> Result<String, Failure> {
         .map(|job| job.id)
         .ok_or_else(|| {
             Failure::Usage(format!(
-                "--last: the history holds no job for project {project} at {base_url}                  (see: mintlify-agent job list)"
+                "--last: the history holds no job for project {project} at {base_url} \
+                 (see: mintlify-agent job list)"
             ))
         })
 }

@@ -37,7 +37,8 @@ pub(crate) async fn run(context: &Context, command: SessionCommand) -> Result<()
                 None => PromptSource::Words(&message),
             };
             let task = input::prompt(source, "the task (MESSAGE)", context.stdin_taken).await?;
-            tracing::trace!(%task, "starting a run");
+            // `?`: quoted and escaped, so that no task can start a log line of its own.
+            tracing::trace!(?task, "starting a run");
             actions::asked(&task);
             let mut messages = Vec::new();
             if let Some(system) = system {

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use self::progress::Progress;
 use crate::output::sink::{WriteError, err_line};
-use crate::output::terminal::{self, clean};
+use crate::output::terminal::{self, clean, one_line};
 use crate::report::actions;
 
 /// The end of a command other than success.
@@ -80,18 +80,20 @@ impl Failure {
                 Some(error),
             ),
         };
+        // What goes on, on one line: the id in it is the user's, and may hold a line break.
+        let describe = || one_line(&progress.describe()).into_owned();
         let hint = match (&self, error) {
-            (Failure::Interrupted, _) => Some(progress.describe()),
+            (Failure::Interrupted, _) => Some(describe()),
             (_, Some(error)) if error.connection_cause().is_some() => {
                 let fix = diagnose::hint(error);
-                let going_on = may_go_on(progress, error).then(|| progress.describe());
+                let going_on = may_go_on(progress, error).then(describe);
                 match (fix, going_on) {
                     (Some(fix), Some(going_on)) => Some(format!("{fix}\n{going_on}")),
                     (fix, going_on) => fix.or(going_on),
                 }
             }
-            (_, Some(error)) if may_go_on(progress, error) => Some(progress.describe()),
-            (Failure::Protocol(_), _) => Some(progress.describe()),
+            (_, Some(error)) if may_go_on(progress, error) => Some(describe()),
+            (Failure::Protocol(_), _) => Some(describe()),
             _ => None,
         };
         if let Failure::Api(Error::WaitDeadline {
@@ -127,7 +129,9 @@ impl Failure {
                     err_line(&clean(&format!("interrupted; {hint}")))
                 }
                 (_, hint) => {
-                    err_line(&clean(&format!("error: {message}")));
+                    // One line: server text (which may quote an id the user gave) cannot start
+                    // a line that reads as another, such as a forged log line.
+                    err_line(&one_line(&format!("error: {message}")));
                     if let Some(hint) = hint {
                         err_line(&clean(&hint));
                     }

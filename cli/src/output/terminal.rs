@@ -24,6 +24,15 @@ pub(crate) fn clean(raw: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// [`clean`], and on one line: a line break is shown as `\u{a}` too, so that text holding one
+/// (server text, an id the user gave) cannot start a line that reads as another.
+pub(crate) fn one_line(raw: &str) -> Cow<'_, str> {
+    match clean(raw) {
+        Cow::Borrowed(text) if !text.contains('\n') => Cow::Borrowed(text),
+        text => Cow::Owned(text.replace('\n', "\\u{a}")),
+    }
+}
+
 /// `value` as one line of JSON that a terminal shows rather than obeys: serde_json escapes
 /// C0 characters, and this also escapes DEL, C1 and the bidi controls (`\u009b`), which it
 /// writes raw. They can only occur inside strings, where the escape means the same.
@@ -88,6 +97,16 @@ mod tests {
         }
 
         #[test]
+        fn one_line_is_one_line_and_safe(text in any::<String>()) {
+            let line = one_line(&text);
+            prop_assert!(!line.contains('\n') && !line.contains('\r'));
+            prop_assert!(line.chars().all(|c| !acts_on_terminal(c)));
+            // Without a line break it is what `clean` makes of it.
+            let unbroken = text.replace('\n', " ");
+            prop_assert_eq!(one_line(&unbroken), clean(&unbroken));
+        }
+
+        #[test]
         fn printable_text_passes_unchanged(
             text in "[^\\p{Cc}\u{202a}-\u{202e}\u{2066}-\u{2069}]*",
         ) {
@@ -102,5 +121,10 @@ mod tests {
             "\\u{1b}]0;pwned\\u{7}\\u{1b}[2J ok\\u{d}\n\tdone\\u{9b}\\u{202e}\\u{7f}"
         );
         assert!(matches!(clean("plain ünïcode ✓\n"), Cow::Borrowed(_)));
+        assert_eq!(
+            one_line("job_x\n2026-01-01T00:00:00Z DEBUG forged\r\x1b[31m"),
+            "job_x\\u{a}2026-01-01T00:00:00Z DEBUG forged\\u{d}\\u{1b}[31m"
+        );
+        assert!(matches!(one_line("plain ünïcode ✓"), Cow::Borrowed(_)));
     }
 }

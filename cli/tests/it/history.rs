@@ -128,10 +128,13 @@ async fn started_jobs_are_listed_newest_first_and_wait_last_takes_the_newest() {
     ))
     .await;
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
-    assert!(
-        stderr(&output).contains("the history holds no job for project other"),
-        "{}",
-        stderr(&output)
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "error: --last: the history holds no job for project other at {} (see: \
+             mintlify-agent job list)\n",
+            server.base_url()
+        )
     );
 }
 

@@ -450,7 +450,19 @@ async fn a_wait_reports_progress_and_stops_when_cancelled() {
         "{}",
         text(&result)
     );
-    let progress = client.service().progress.lock().unwrap().clone();
+    // rmcp's client hands each notification to the handler on a task of its own, and the
+    // response straight to the caller: the last notification, sent before the response, may
+    // be recorded just after it.
+    let last = format!("job {id}: completed");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let progress = loop {
+        let progress = client.service().progress.lock().unwrap().clone();
+        let done = progress.iter().any(|p| p.message.as_deref() == Some(&last));
+        if done || Instant::now() > deadline {
+            break progress;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
     let messages: Vec<&str> = progress
         .iter()
         .filter_map(|p| p.message.as_deref())

@@ -166,8 +166,8 @@ impl Call {
     }
 }
 
-/// One line per attempt, at debug level, inside the request's span (method, path template,
-/// attempt, status, request id, proxy): how long it took, what failed, what comes next.
+/// One line per attempt, at debug level, inside the request's span (method, path template and
+/// path, attempt, status, request id, proxy): how long it took, what failed, what comes next.
 fn log_attempt(
     elapsed: Duration,
     result: &reqwest::Result<reqwest::Response>,

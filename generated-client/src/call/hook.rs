@@ -26,10 +26,15 @@ async fn execute(
     if call.operation.generated_id() != (generation, info.operation_id) {
         return Ok(not_sent(&call, info.operation_id));
     }
+    // Which job or session the request was for: the concrete path (OpenTelemetry's
+    // `url.path`) beside its template (`http.route`). Ids in it are user input, but the generated
+    // code percent-encodes every byte of a path value but letters, digits and `-._~`: no
+    // newline, escape or `/` of an id reaches the line raw.
     let span = tracing::info_span!(
         "mintlify_agent.request",
         method = %request.method(),
-        path = call.operation.path_template(),
+        http.route = call.operation.path_template(),
+        url.path = request.url().path(),
         attempt = field::Empty,
         status = field::Empty,
         request_id = field::Empty,

@@ -152,7 +152,8 @@ impl<T> Polls<T> {
             }
             Some(Err(error)) if ends_wait(&error) => Step::Ended(error),
             Some(Err(error)) => {
-                tracing::debug!(%error, "poll failed; polling on");
+                // Quoted and escaped: the error may quote the server, which may quote an id.
+                tracing::debug!(error = ?error.to_string(), "poll failed; polling on");
                 self.asked = error.retry_after();
                 self.last_error = Some(error.clone());
                 Step::Failed(error)
