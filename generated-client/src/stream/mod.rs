@@ -45,6 +45,17 @@
 //!
 //! AI SDK 4's data stream is not read with zod; its fixtures run ai 4.3.19 with its own zod 3,
 //! as an app on AI SDK 4 has it.
+//!
+//! # Key order
+//!
+//! An event keeps each JSON value as the text that came ([`RawJson`]). The [`Transcript`] holds
+//! them as the AI SDK's JavaScript objects hold them: keys in the order the server wrote them,
+//! integer-like keys (`"0"` to `"4294967294"`) first in ascending order, so that
+//! [`Transcript::to_ui_message`] writes metadata, tool input and output, data and provider
+//! metadata as the SDK's message does, and metadata that cannot be merged names the key the
+//! SDK's error names. This takes serde_json's `preserve_order`, which the `v1` feature turns
+//! on; cargo unifies features, so in a program built with `v1` every `serde_json::Map` keeps
+//! the order keys were inserted in instead of sorting them.
 
 mod data_stream;
 pub(crate) mod decoder;
