@@ -292,7 +292,7 @@ fn check(index: usize, case: &Value) -> Result<(), String> {
     }
     // The first of: a refused chunk, a missing part, an `error` chunk, a failed merge.
     let error = errors.into_iter().next();
-    let theirs_error = case["strict"]["error"].as_str().map(|e| sdk_error_name(e));
+    let theirs_error = case["strict"]["error"].as_str().map(sdk_error_name);
     if error != theirs_error {
         return Err(format!(
             "strict error: ours {error:?}, theirs {theirs_error:?}"
