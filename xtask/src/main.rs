@@ -11,11 +11,15 @@
 //!                                and a synthetic spec of 1,000 operations
 //! cargo xtask msrv               fail if a dependency of the client needs a newer Rust than
 //!                                the workspace's rust-version
+//! cargo xtask dist               every release artifact for this machine into target/dist/
+//! cargo xtask dist --check       fail if a checked-in file disagrees with the workspace's
+//!                                version or repository owner
 //! ```
 //! `--root DIR` runs against another workspace root (the tests use a scratch copy). Warnings
 //! (an operation left out, a body read as raw bytes) go to stderr as `warning: SPEC: …`.
 
 mod bench;
+mod dist;
 mod msrv;
 mod regen;
 mod upstream;
@@ -25,7 +29,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 const USAGE: &str = "usage: cargo xtask regen [--check] | check | upstream [SPEC...] \
-                     | bench [SPEC...] [--runs N] | msrv   (each takes --root DIR)";
+                     | bench [SPEC...] [--runs N] | msrv | dist [--check]   (each takes --root DIR)";
 
 /// A command and its arguments.
 enum Command {
@@ -33,6 +37,7 @@ enum Command {
     Upstream { specs: Vec<PathBuf> },
     Bench { specs: Vec<PathBuf>, runs: usize },
     Msrv,
+    Dist { check: bool },
 }
 
 /// Parses the arguments after `cargo xtask`; `None` for a usage error.
@@ -48,6 +53,7 @@ fn parse(args: impl IntoIterator<Item = String>) -> Option<(Command, PathBuf)> {
             runs: 5,
         },
         "msrv" => Command::Msrv,
+        "dist" => Command::Dist { check: false },
         _ => return None,
     };
     let explicit_check = matches!(command, Command::Regen { check: true });
@@ -55,6 +61,7 @@ fn parse(args: impl IntoIterator<Item = String>) -> Option<(Command, PathBuf)> {
         match (arg.as_str(), &mut command) {
             ("--root", _) => root = PathBuf::from(args.next()?),
             ("--check", Command::Regen { check }) if !explicit_check => *check = true,
+            ("--check", Command::Dist { check }) => *check = true,
             ("--runs", Command::Bench { runs, .. }) => {
                 *runs = args.next()?.parse().ok().filter(|n| *n > 0)?;
             }
@@ -93,6 +100,8 @@ fn main() -> ExitCode {
         }
         Command::Bench { specs, runs } => report(bench::run(&root, &specs, runs)),
         Command::Msrv => msrv(&root),
+        Command::Dist { check: false } => report(dist::run(&root).map_err(|e| e.to_string())),
+        Command::Dist { check: true } => dist_check(&root),
     }
 }
 
@@ -164,6 +173,26 @@ fn regen(root: &std::path::Path, check: bool) -> ExitCode {
     }
 }
 
+fn dist_check(root: &std::path::Path) -> ExitCode {
+    match dist::check(root) {
+        Ok(problems) if problems.is_empty() => {
+            println!("every checked-in file agrees with the workspace's version and owner");
+            ExitCode::SUCCESS
+        }
+        Ok(problems) => {
+            for problem in problems {
+                eprintln!("error: {problem}");
+            }
+            eprintln!("set them from [workspace.package] in Cargo.toml (version, repository)");
+            ExitCode::FAILURE
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 fn msrv(root: &std::path::Path) -> ExitCode {
     let audit = match msrv::check(root) {
         Ok(audit) => audit,
@@ -230,6 +259,14 @@ mod tests {
             Some(Command::Regen { check: true })
         ));
         assert!(matches!(parsed(&["msrv"]), Some(Command::Msrv)));
+        assert!(matches!(
+            parsed(&["dist"]),
+            Some(Command::Dist { check: false })
+        ));
+        assert!(matches!(
+            parsed(&["dist", "--check"]),
+            Some(Command::Dist { check: true })
+        ));
         let Some(Command::Upstream { specs }) = parsed(&["upstream", "a.json", "b.yaml"]) else {
             panic!("upstream")
         };
@@ -253,6 +290,7 @@ mod tests {
             &["bench", "--runs", "0"],
             &["bench", "--runs"],
             &["msrv", "--check"],
+            &["dist", "x"],
             &["upstream", "--root"],
         ] {
             assert!(parsed(args).is_none(), "{args:?}");

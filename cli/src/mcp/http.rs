@@ -1,18 +1,30 @@
 //! The Streamable HTTP transport at `/mcp`, behind two checks: the `Origin` rule (absent or
 //! loopback, else 403: a web page the user visits cannot drive the server through DNS
 //! rebinding) and, when a token is set, `Authorization: Bearer <token>` on every request.
+//! Then the session rules (`session.rs`), answered here before rmcp sees the request: a new
+//! session when every session is busy (503), a `DELETE` of an unknown session (404), and a
+//! `Last-Event-ID` that cannot be resumed from (400, or 410 for a call forgotten).
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
+use rmcp::transport::streamable_http_server::session::SessionId;
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 
+use super::replay::Refusal;
 use super::server::Server;
+use super::session::{Limits, SessionError, Sessions};
+
+/// The session header of Streamable HTTP.
+const SESSION_HEADER: &str = "mcp-session-id";
+/// The largest request body (rmcp's own bound, which it also enforces).
+const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+/// How long a client refused for want of a session should wait before it tries again.
+const BUSY_RETRY_SECONDS: u32 = 10;
 
 /// What every request must pass.
 #[derive(Clone)]
@@ -28,23 +40,124 @@ pub(super) async fn serve(
     listener: tokio::net::TcpListener,
     remote: bool,
     token: Option<String>,
+    limits: Limits,
 ) -> std::io::Result<()> {
     let mut config = StreamableHttpServerConfig::default();
     if remote {
         config = config.disable_allowed_hosts();
     }
-    let service = StreamableHttpService::new(
-        move || Ok(server.clone()),
-        Arc::new(LocalSessionManager::default()),
-        config,
-    );
+    let sessions = Sessions::new(limits);
+    tokio::spawn(sessions.clone().expire_idle());
+    let service = StreamableHttpService::new(move || Ok(server.clone()), sessions.clone(), config);
     let guard = Guard {
         token: token.map(Arc::from),
     };
+    // The last layer added runs first: the guard, then the session rules.
     let router = axum::Router::new()
         .route_service("/mcp", service)
+        .layer(axum::middleware::from_fn_with_state(
+            sessions,
+            session_rules,
+        ))
         .layer(axum::middleware::from_fn_with_state(guard, check));
     axum::serve(listener, router).await
+}
+
+/// The answers the session table gives before rmcp: room for a new session, a `DELETE` of a
+/// session that does not exist, a `Last-Event-ID` that cannot be resumed from.
+async fn session_rules(
+    State(sessions): State<Arc<Sessions>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let session = request
+        .headers()
+        .get(SESSION_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(SessionId::from);
+    match (request.method(), &session) {
+        // An `initialize` starts a session: room is made first (a stray request must not end
+        // an idle session), and held until it is answered.
+        (&Method::POST, None) => {
+            let (parts, body) = request.into_parts();
+            let Ok(body) = axum::body::to_bytes(body, MAX_BODY_BYTES).await else {
+                return (
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "Payload Too Large: a request body of at most 4 MiB\n",
+                )
+                    .into_response();
+            };
+            let starts_session = is_initialize(&body);
+            let request = Request::from_parts(parts, axum::body::Body::from(body));
+            if !starts_session {
+                return next.run(request).await;
+            }
+            let _admission = match sessions.admit() {
+                Ok(admission) => admission,
+                Err(error) => return busy(&error),
+            };
+            return next.run(request).await;
+        }
+        (&Method::DELETE, Some(id)) if !sessions.knows(id) => {
+            return (StatusCode::NOT_FOUND, "Not Found: Session not found\n").into_response();
+        }
+        (&Method::GET, Some(id)) => {
+            if let Some(last) = request
+                .headers()
+                .get(header::HeaderName::from_static("last-event-id"))
+            {
+                let checked = match last.to_str() {
+                    Ok(last) => sessions.check_resume(id, last),
+                    Err(_) => Err(Refusal::Malformed),
+                };
+                if let Err(refusal) = checked {
+                    return refused(&refusal);
+                }
+            }
+        }
+        _ => {}
+    }
+    // For the conformance suite's test_reconnection, which closes its own stream.
+    request.extensions_mut().insert(sessions);
+    next.run(request).await
+}
+
+/// Whether a request body is an `initialize` request (what rmcp starts a session for).
+fn is_initialize(body: &[u8]) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Message<'a> {
+        #[serde(borrow)]
+        method: Option<std::borrow::Cow<'a, str>>,
+    }
+    serde_json::from_slice::<Message<'_>>(body)
+        .is_ok_and(|m| m.method.as_deref() == Some("initialize"))
+}
+
+/// 503: every session is busy.
+fn busy(error: &SessionError) -> Response {
+    let mut response = (
+        StatusCode::SERVICE_UNAVAILABLE,
+        format!(
+            "Service Unavailable: {error}. A session is busy while a call of it runs or a \
+             stream of it is open. End one (DELETE with its Mcp-Session-Id) or try again \
+             later.\n"
+        ),
+    )
+        .into_response();
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(BUSY_RETRY_SECONDS));
+    response
+}
+
+/// 400, or 410 for a call the session no longer remembers.
+fn refused(refusal: &Refusal) -> Response {
+    let status = match refusal {
+        Refusal::Forgotten => StatusCode::GONE,
+        Refusal::Malformed | Refusal::OtherSession | Refusal::NotSent => StatusCode::BAD_REQUEST,
+    };
+    let reason = status.canonical_reason().unwrap_or("Refused");
+    (status, format!("{reason}: {refusal}\n")).into_response()
 }
 
 /// The `Origin` rule, then the token.
@@ -182,6 +295,27 @@ mod tests {
             "",
         ] {
             assert!(!allowed(origin), "{origin}");
+        }
+    }
+
+    #[test]
+    fn only_an_initialize_starts_a_session() {
+        for body in [
+            r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}"#,
+            r#"{"method":"initiali\u007ae","id":"x"}"#,
+        ] {
+            assert!(is_initialize(body.as_bytes()), "{body}");
+        }
+        for body in [
+            r#"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#,
+            r#"[{"jsonrpc":"2.0","id":1,"method":"initialize"}]"#,
+            r#"{"method":"Initialize"}"#,
+            r#"{"method":["initialize"]}"#,
+            r#"{"params":{"method":"initialize"}}"#,
+            "not json",
+            "",
+        ] {
+            assert!(!is_initialize(body.as_bytes()), "{body}");
         }
     }
 

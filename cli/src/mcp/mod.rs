@@ -6,7 +6,9 @@
 //!   `failure.rs`: every failure as a tool result an agent can act on; `wait.rs`:
 //!   `wait_for_job` with progress, heartbeat and cancellation; `auth.rs`: `auth_check`;
 //!   `result.rs`: the results they answer with (structured content, a job in words).
-//! - `stdio.rs` (the default) and `http.rs` (`--http ADDR`): the transports.
+//! - `stdio.rs` (the default) and `http.rs` (`--http ADDR`): the transports; `session.rs`:
+//!   the HTTP sessions, bounded in number and idle time; `replay.rs`: each session's replay
+//!   buffer, for clients that reconnect with `Last-Event-ID`.
 //!
 //! Standard output is the protocol on stdio: everything else goes to standard error.
 //!
@@ -20,15 +22,19 @@
 //! from the CLI for no one else to use.
 
 mod auth;
+mod conformance;
 mod failure;
 mod http;
+mod replay;
 mod result;
 mod server;
+mod session;
 mod stdio;
 mod tools;
 mod wait;
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use clap::Args;
 use mintlify_agent::{Client, WaitOptions};
@@ -36,7 +42,8 @@ use mintlify_agent::{Client, WaitOptions};
 use crate::outcome::Failure;
 use crate::output::sink::err_line;
 
-/// `mcp [--http ADDR [--allow-remote]] [--max-creations N]`
+/// `mcp [--http ADDR [--allow-remote] [--max-sessions N] [--session-idle-timeout DURATION]]
+/// [--max-creations N]`
 #[derive(Debug, Args)]
 pub(crate) struct McpArgs {
     /// Serve Streamable HTTP at http://ADDR/mcp instead of stdio: a port (on 127.0.0.1) or
@@ -51,6 +58,32 @@ pub(crate) struct McpArgs {
     /// are refused (Mintlify's own limit is 100 per project per hour).
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub(crate) max_creations: u32,
+    /// With --http: the most MCP sessions at once. When all are taken, a new session ends the
+    /// one idle longest (no call running, no stream open); when none is idle, it is refused
+    /// with 503. Each session keeps its last 64 messages (at most 256 KiB) for a client that
+    /// reconnects with Last-Event-ID.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 100,
+        requires = "http",
+        value_parser = clap::value_parser!(u32).range(1..=100_000)
+    )]
+    pub(crate) max_sessions: u32,
+    /// With --http: how long a session may stay idle (no call running, no stream open) before
+    /// it ends; its client then gets 404 and starts a new session. E.g. 90s, 10m, 2h.
+    #[arg(
+        long,
+        value_name = "DURATION",
+        default_value = "30m",
+        requires = "http",
+        value_parser = parse_idle_timeout
+    )]
+    pub(crate) session_idle_timeout: Duration,
+    /// Adds the tools the official MCP conformance suite calls (test_reconnection); for its
+    /// runs in CI only.
+    #[arg(long, hide = true, requires = "http")]
+    pub(crate) conformance_tools: bool,
 }
 
 /// The bearer token's variable.
@@ -110,7 +143,10 @@ pub(crate) async fn serve(client: Client, wait: WaitOptions, args: McpArgs) -> R
         client.base_url(),
         args.max_creations
     );
-    let server = server::Server::new(client, wait, args.max_creations);
+    let mut server = server::Server::new(client, wait, args.max_creations);
+    if args.conformance_tools {
+        server = server.with_conformance_tools();
+    }
     match args.http {
         None => {
             err_line(&format!("mintlify-agent mcp: serving on stdio ({summary})"));
@@ -131,13 +167,30 @@ pub(crate) async fn serve(client: Client, wait: WaitOptions, args: McpArgs) -> R
                 ""
             };
             err_line(&format!(
-                "mintlify-agent mcp: serving Streamable HTTP on http://{local}/mcp ({summary}{guarded})"
+                "mintlify-agent mcp: serving Streamable HTTP on http://{local}/mcp ({summary}; at \
+                 most {} sessions, an idle one ends after {}{guarded})",
+                args.max_sessions,
+                humantime::format_duration(args.session_idle_timeout)
             ));
-            http::serve(server, listener, remote, token)
+            let limits = session::Limits {
+                max: args.max_sessions as usize,
+                idle: args.session_idle_timeout,
+            };
+            http::serve(server, listener, remote, token, limits)
                 .await
                 .map_err(|e| Failure::Output(format!("the HTTP server stopped: {e}")))
         }
     }
+}
+
+/// A duration of at least a second.
+fn parse_idle_timeout(text: &str) -> Result<Duration, String> {
+    let duration =
+        humantime::parse_duration(text).map_err(|e| format!("{e} (try 90s, 10m or 2h)"))?;
+    if duration < Duration::from_secs(1) {
+        return Err("at least 1s".to_owned());
+    }
+    Ok(duration)
 }
 
 /// `8848` (on 127.0.0.1) or `IP:PORT`.

@@ -30,6 +30,8 @@ const PROTOCOL: ProtocolVersion = ProtocolVersion::V_2025_11_25;
 #[derive(Clone)]
 pub(super) struct Server {
     shared: Arc<Shared>,
+    /// Also the conformance suite's tools (`conformance.rs`).
+    conformance: bool,
 }
 
 struct Shared {
@@ -57,7 +59,14 @@ impl Server {
                 creations: Mutex::new(Vec::new()),
                 heartbeat: Duration::from_secs(30),
             }),
+            conformance: false,
         }
+    }
+
+    /// Also lists and runs the tools of the official conformance suite (`--conformance-tools`).
+    pub(crate) fn with_conformance_tools(mut self) -> Self {
+        self.conformance = true;
+        self
     }
 
     /// Runs one tool call; every failure is a result with `isError`.
@@ -76,6 +85,9 @@ impl Server {
             "auth_check" => self.auth_check(&arguments).await,
             "list_sessions" => self.list_sessions(&arguments).await,
             "get_session" => self.get_session(&arguments).await,
+            super::conformance::TEST_RECONNECTION if self.conformance => {
+                Ok(super::conformance::test_reconnection(&context).await)
+            }
             _ => {
                 let names: Vec<&str> = self.shared.tools.iter().map(|t| t.name.as_ref()).collect();
                 return Err(ErrorData::invalid_params(
@@ -328,7 +340,11 @@ impl ServerHandler for Server {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
-        Ok(ListToolsResult::with_all_items(self.shared.tools.clone()))
+        let mut tools = self.shared.tools.clone();
+        if self.conformance {
+            tools.extend(super::conformance::tools());
+        }
+        Ok(ListToolsResult::with_all_items(tools))
     }
 
     async fn call_tool(

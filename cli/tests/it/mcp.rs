@@ -22,6 +22,9 @@ use tokio::process::Command;
 
 use crate::harness;
 
+mod raw_http;
+mod sessions;
+
 const KEY: &str = "mint_mcp_test_SECRET_key";
 const TOOLS: [&str; 7] = [
     "create_job",
