@@ -239,11 +239,11 @@ async fn the_policys_delays_are_the_waits_between_attempts() {
             .jitter(false)
     };
 
-    // The first wait (5 s) would pass the call's deadline (2 s): not retried.
+    // The first wait (10 s) would pass the call's deadline (4 s): not retried.
     server.inject(Fault::status(503).on(Operation::V2GetJob).times(1));
     let slow = client_for(&server)
-        .with_retry_policy(policy(5_000))
-        .with_deadline(Duration::from_secs(2));
+        .with_retry_policy(policy(10_000))
+        .with_deadline(Duration::from_secs(4));
     let error = slow.v2().get_job(&id).await.unwrap_err();
     assert_eq!(error.status(), Some(503), "{error}");
     assert_eq!(count(&server, Operation::V2GetJob), 1);
