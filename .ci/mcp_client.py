@@ -2,7 +2,8 @@
 package (pinned in .ci/run), over stdio and Streamable HTTP.
 
 The package checks every structured result against the tool's output schema, so this also
-holds our schemas to what the tools return.
+holds our schemas to what the tools return. Over HTTP, a proxy also cuts the connection in the
+middle of a wait_for_job: the client reconnects with Last-Event-ID and gets the result.
 
 Usage: python .ci/mcp_client.py PATH/TO/mintlify-agent
 """
@@ -93,6 +94,96 @@ async def over_stdio(binary: str) -> None:
             await exercise(session, full=True)
 
 
+class CuttingProxy:
+    """A TCP proxy on 127.0.0.1 that can drop every connection it carries at once, as a
+    laptop that sleeps or a proxy with a time limit drops a long one."""
+
+    def __init__(self, port: int) -> None:
+        self.target = port
+        self.open: set = set()
+        self.connections = 0
+        self.cuts = 0
+
+    async def start(self) -> int:
+        self.server = await asyncio.start_server(self.carry, "127.0.0.1", 0)
+        return self.server.sockets[0].getsockname()[1]
+
+    async def carry(self, reader, writer) -> None:
+        upstream_reader, upstream_writer = await asyncio.open_connection("127.0.0.1", self.target)
+        pair = (writer, upstream_writer)
+        self.open.add(pair)
+        self.connections += 1
+
+        async def pipe(source, sink) -> None:
+            try:
+                while data := await source.read(65536):
+                    sink.write(data)
+                    await sink.drain()
+            except (ConnectionError, OSError):
+                pass
+            finally:
+                sink.close()
+
+        try:
+            await asyncio.gather(pipe(reader, upstream_writer), pipe(upstream_reader, writer))
+        except asyncio.CancelledError:
+            pass  # the loop ends with the client's last connection still open
+        finally:
+            self.open.discard(pair)
+
+    def cut(self) -> None:
+        self.cuts += 1
+        for client, upstream in list(self.open):
+            client.transport.abort()
+            upstream.transport.abort()
+        self.open.clear()
+
+    def close(self) -> None:
+        self.server.close()
+        for client, upstream in list(self.open):
+            client.transport.abort()
+            upstream.transport.abort()
+
+
+async def resumed_after_a_cut(url: str) -> None:
+    """wait_for_job through a proxy that drops the connection after the first progress: the
+    client reconnects with Last-Event-ID and gets what it missed, the result included."""
+    port = int(re.search(r":(\d+)/mcp$", url).group(1))
+    proxy = CuttingProxy(port)
+    proxied = f"http://127.0.0.1:{await proxy.start()}/mcp"
+    try:
+        async with streamable_http_client(proxied) as (read, write):
+            async with ClientSession(read, write) as session:
+                await session.initialize()
+                created = await session.call_tool("create_job", {"prompt": "Add a page"})
+                job_id = created.structured_content["id"]
+                progress = []
+
+                async def on_progress(value, total, message):
+                    progress.append(message)
+                    if proxy.cuts == 0:
+                        proxy.cut()
+
+                waited = await session.call_tool(
+                    "wait_for_job",
+                    {"id": job_id, "timeout_seconds": 60},
+                    progress_callback=on_progress,
+                )
+                check(proxy.cuts == 1, "the connection was cut mid-wait")
+                check(not waited.is_error, f"wait_for_job after the cut: {waited.content}")
+                check(
+                    waited.structured_content["outcome"] == "completed",
+                    f"outcome after the cut {waited.structured_content}",
+                )
+                check(progress[0] == f"job {job_id}: active", f"progress {progress}")
+                check(
+                    progress[-1] == f"job {job_id}: completed",
+                    f"the progress sent while away came on the resumed stream: {progress}",
+                )
+    finally:
+        proxy.close()
+
+
 async def over_http(binary: str) -> None:
     server = subprocess.Popen(
         [binary, "--fake", "mcp", "--http", "127.0.0.1:0"],
@@ -108,6 +199,7 @@ async def over_http(binary: str) -> None:
         async with streamable_http_client(url.group(0)) as (read, write):
             async with ClientSession(read, write) as session:
                 await exercise(session, full=False)
+        await resumed_after_a_cut(url.group(0))
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -117,7 +209,10 @@ async def main() -> None:
     binary = sys.argv[1]
     await over_stdio(binary)
     await over_http(binary)
-    print("mcp: the official Python client drove every tool over stdio and HTTP")
+    print(
+        "mcp: the official Python client drove every tool over stdio and HTTP, and resumed a "
+        "wait cut mid-stream"
+    )
 
 
 asyncio.run(main())

@@ -84,9 +84,3 @@ pub use wait::{JobOutcome, PollEvent, WaitOptions};
 #[doc = include_str!("../README.md")]
 #[cfg(all(doctest, feature = "v1"))]
 pub struct ReadmeDoctests;
-
-/// The workspace's README, whose one Rust example uses this crate. The file lies outside this
-/// package: these doctests run from the workspace, not from a packaged copy.
-#[doc = include_str!("../../README.md")]
-#[cfg(doctest)]
-pub struct WorkspaceReadmeDoctests;

@@ -2,8 +2,9 @@
 //! loopback, else 403: a web page the user visits cannot drive the server through DNS
 //! rebinding) and, when a token is set, `Authorization: Bearer <token>` on every request.
 //! Then the session rules (`session.rs`), answered here before rmcp sees the request: a new
-//! session when every session is busy (503), a `DELETE` of an unknown session (404), and a
-//! `Last-Event-ID` that cannot be resumed from (400, or 410 for a call forgotten).
+//! session when every session is busy (503), a `DELETE` (404 for an unknown session, 204 once
+//! ended), and a `Last-Event-ID` that cannot be resumed from (400, or 410 for a call
+//! forgotten).
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -63,8 +64,8 @@ pub(super) async fn serve(
     axum::serve(listener, router).await
 }
 
-/// The answers the session table gives before rmcp: room for a new session, a `DELETE` of a
-/// session that does not exist, a `Last-Event-ID` that cannot be resumed from.
+/// The answers the session table gives before rmcp: room for a new session, a `DELETE`, a
+/// `Last-Event-ID` that cannot be resumed from.
 async fn session_rules(
     State(sessions): State<Arc<Sessions>>,
     mut request: Request,
@@ -98,8 +99,17 @@ async fn session_rules(
             };
             return next.run(request).await;
         }
-        (&Method::DELETE, Some(id)) if !sessions.knows(id) => {
-            return (StatusCode::NOT_FOUND, "Not Found: Session not found\n").into_response();
+        (&Method::DELETE, Some(id)) => {
+            if !sessions.knows(id) {
+                return (StatusCode::NOT_FOUND, "Not Found: Session not found\n").into_response();
+            }
+            // rmcp answers 202, which the official Python client reports as a failure: the
+            // session has ended by then, so 204.
+            let mut response = next.run(request).await;
+            if response.status() == StatusCode::ACCEPTED {
+                *response.status_mut() = StatusCode::NO_CONTENT;
+            }
+            return response;
         }
         (&Method::GET, Some(id)) => {
             if let Some(last) = request

@@ -127,6 +127,7 @@ impl Raw {
     /// A session, initialized as a client does.
     pub async fn session(&self) -> String {
         let response = self.initialize().await.unwrap();
+        assert_eq!(response.status(), 200, "initialize: {response:?}");
         let id = response.headers()["mcp-session-id"]
             .to_str()
             .unwrap()
@@ -183,7 +184,8 @@ impl Raw {
             .unwrap()
     }
 
-    /// Whether the server still knows the session (404 when not).
+    /// Whether the server still knows the session (404 when not); when it does, its answer to
+    /// the ping is read, so that the ping's call is over when this returns.
     pub async fn alive(&self, session: &str) -> bool {
         let response = self
             .post(
@@ -192,7 +194,14 @@ impl Raw {
             )
             .await;
         match response.status().as_u16() {
-            200 => true,
+            200 => {
+                let events = Events::new(response).all().await;
+                assert!(
+                    events.iter().any(|e| e.json()["id"] == 99),
+                    "no answer to the ping: {events:?}"
+                );
+                true
+            }
             404 => false,
             other => panic!("ping: {other}"),
         }

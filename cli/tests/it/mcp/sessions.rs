@@ -70,7 +70,7 @@ async fn sessions_past_the_maximum_end_the_idle_one_and_are_refused_when_all_are
     }
 
     // A DELETE ends a session, busy or not: its call ends, and there is room again.
-    assert_eq!(raw.delete(&second).await, 202);
+    assert_eq!(raw.delete(&second).await, 204);
     assert!(!raw.alive(&second).await);
     assert_eq!(raw.delete(&second).await, 404, "deleted once");
     assert_eq!(raw.delete("no-such-session").await, 404);
