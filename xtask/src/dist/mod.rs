@@ -16,6 +16,9 @@
 //! it wrote); one that derives checked-in files from the version or the owner also has
 //! `fn check(release: &Release) -> Result<Vec<String>, DistError>` (one line per disagreement).
 
+mod registry;
+mod stage;
+
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -164,6 +167,12 @@ impl DistError {
     }
 }
 
+/// A packager: writes its artifacts for a release, returns their paths.
+type Packager = fn(&Release) -> Result<Vec<PathBuf>, DistError>;
+
+/// A check of checked-in files against a release: one line per disagreement.
+type Check = fn(&Release) -> Result<Vec<String>, DistError>;
+
 /// Builds the release for this machine into `target/dist/`; returns each file written with
 /// its size, as lines to print.
 pub fn run(root: &Path) -> Result<Vec<String>, DistError> {
@@ -171,7 +180,7 @@ pub fn run(root: &Path) -> Result<Vec<String>, DistError> {
     build(&release)?;
     std::fs::create_dir_all(&release.out_dir).map_err(DistError::io(&release.out_dir))?;
     // Each packager in turn; the order matters only for the printed list.
-    let packagers: [fn(&Release) -> Result<Vec<PathBuf>, DistError>; 0] = [];
+    let packagers: &[Packager] = &[registry::package];
     let mut written = Vec::new();
     for package in packagers {
         written.extend(package(&release)?);
@@ -196,7 +205,7 @@ pub fn run(root: &Path) -> Result<Vec<String>, DistError> {
 /// returns one line per disagreement (none: all agree).
 pub fn check(root: &Path) -> Result<Vec<String>, DistError> {
     let release = Release::from_workspace(root)?;
-    let checks: [fn(&Release) -> Result<Vec<String>, DistError>; 0] = [];
+    let checks: &[Check] = &[registry::check];
     let mut problems = Vec::new();
     for check in checks {
         problems.extend(check(&release)?);
