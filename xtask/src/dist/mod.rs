@@ -16,6 +16,7 @@
 //! it wrote); one that derives checked-in files from the version or the owner also has
 //! `fn check(release: &Release) -> Result<Vec<String>, DistError>` (one line per disagreement).
 
+mod npm;
 mod registry;
 mod stage;
 
@@ -180,7 +181,7 @@ pub fn run(root: &Path) -> Result<Vec<String>, DistError> {
     build(&release)?;
     std::fs::create_dir_all(&release.out_dir).map_err(DistError::io(&release.out_dir))?;
     // Each packager in turn; the order matters only for the printed list.
-    let packagers: &[Packager] = &[registry::package];
+    let packagers: &[Packager] = &[npm::package, registry::package];
     let mut written = Vec::new();
     for package in packagers {
         written.extend(package(&release)?);
