@@ -19,6 +19,7 @@
 mod npm;
 mod registry;
 mod stage;
+mod wheel;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -181,7 +182,7 @@ pub fn run(root: &Path) -> Result<Vec<String>, DistError> {
     build(&release)?;
     std::fs::create_dir_all(&release.out_dir).map_err(DistError::io(&release.out_dir))?;
     // Each packager in turn; the order matters only for the printed list.
-    let packagers: &[Packager] = &[npm::package, registry::package];
+    let packagers: &[Packager] = &[npm::package, wheel::package, registry::package];
     let mut written = Vec::new();
     for package in packagers {
         written.extend(package(&release)?);
