@@ -10,12 +10,20 @@
 //! | --- | --- |
 //! | `archive` | `mintlify-agent-<triple>.tar.gz` (`.zip` on Windows) and its `.sha256` |
 //! | `installers` | the shell and PowerShell installers |
-//! | `npm`, `wheel`, `mcpb`, `registry` | the npm packages, the PyPI wheel, the MCPB bundle, `server.json` |
+//! | `npm` | `mintlify-agent-<version>.tgz` and the host's `mintlify-agent-cli-<os>-<cpu>-<version>.tgz` (`npm pack`) |
+//! | `wheel` | `mintlify_agent-<version>-py3-none-<platform>.whl` (maturin), its binary the archive's |
+//! | `mcpb` | `mintlify-agent-<triple>.mcpb` (the MCPB CLI) |
+//! | `registry` | `server.json`, which must equal the checked-in one at the root |
+//!
+//! `stage` is what the npm, PyPI and MCPB packagers share: the folder each lays its package out
+//! in (`target/dist-stage/`), the README the registries show, executable file writes. Their
+//! tools (maturin, the MCPB CLI) are pinned and installed into `target/dist-tools/`.
 //!
 //! A packager is `fn package(release: &Release) -> Result<Vec<PathBuf>, DistError>` (the files
 //! it wrote); one that derives checked-in files from the version or the owner also has
 //! `fn check(release: &Release) -> Result<Vec<String>, DistError>` (one line per disagreement).
 
+mod mcpb;
 mod npm;
 mod registry;
 mod stage;
@@ -182,7 +190,12 @@ pub fn run(root: &Path) -> Result<Vec<String>, DistError> {
     build(&release)?;
     std::fs::create_dir_all(&release.out_dir).map_err(DistError::io(&release.out_dir))?;
     // Each packager in turn; the order matters only for the printed list.
-    let packagers: &[Packager] = &[npm::package, wheel::package, registry::package];
+    let packagers: &[Packager] = &[
+        npm::package,
+        wheel::package,
+        mcpb::package,
+        registry::package,
+    ];
     let mut written = Vec::new();
     for package in packagers {
         written.extend(package(&release)?);
