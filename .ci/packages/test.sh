@@ -7,7 +7,7 @@
 # --version with the release's version, runs `--fake job create … --wait` to a pull request and
 # serves `mcp` to the official Python MCP client (.ci/mcp_client.py). Prints sizes and timings.
 #
-# Usage: .ci/packages/test.sh DIST_DIR   (target/dist; the MCPB CLI is taken from the
+# Usage: .ci/packages/test.sh DIST_DIR   (target/dist-artifacts; the MCPB CLI is taken from the
 # dist-tools folder beside it, where `cargo xtask dist` installed it)
 set -euo pipefail
 
@@ -39,7 +39,7 @@ cleanup() {
 trap cleanup EXIT
 
 mkdir "$work/artifacts"
-cp "$dist"/*.tgz "$dist"/*.whl "$dist"/*.mcpb "$dist"/server.json "$work/artifacts/"
+cp "$dist"/*.tgz "$dist"/*.whl "$dist"/*.mcpb "$dist"/server.json "$dist"/mintlify-agent-cli-*.tar.gz "$work/artifacts/"
 cd "$work"
 artifacts=$work/artifacts
 name=$(json artifacts/server.json 'v["name"]')
@@ -91,9 +91,11 @@ binary_sha() { sha256sum | cut -d' ' -f1; }
 npm_sha=$(tar -xzOf "$platform_tgz" package/bin/mintlify-agent | binary_sha)
 wheel_sha=$(unzip -p "$wheel" "mintlify_agent-$pypi_version.data/scripts/mintlify-agent" | binary_sha)
 bundle_sha=$(unzip -p "$bundle" server/mintlify-agent | binary_sha)
-[ "$npm_sha" = "$wheel_sha" ] && [ "$npm_sha" = "$bundle_sha" ] \
-  || fail "the binaries differ: npm $npm_sha, wheel $wheel_sha, bundle $bundle_sha"
-pass "one binary in the npm package, the wheel and the bundle: sha256 $npm_sha"
+archive=$(ls "$artifacts"/mintlify-agent-cli-*.tar.gz)
+archive_sha=$(tar -xzOf "$archive" --wildcards '*/mintlify-agent' | binary_sha)
+[ "$npm_sha" = "$wheel_sha" ] && [ "$npm_sha" = "$bundle_sha" ] && [ "$npm_sha" = "$archive_sha" ] \
+  || fail "the binaries differ: archive $archive_sha, npm $npm_sha, wheel $wheel_sha, bundle $bundle_sha"
+pass "one binary in the archive, the npm package, the wheel and the bundle: sha256 $npm_sha"
 
 step "npm: published to verdaccio on 127.0.0.1 (no uplink), run with npx -y from an empty cache"
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

@@ -1,36 +1,38 @@
 //! `mintlify-agent`: Mintlify's agent API from a terminal or a CI script, on the SDK.
+//!
+//! Where things live:
+//! - `main.rs`: the runtime, Ctrl-C, which command runs, and the exit code.
+//! - `args.rs`: the command line as clap reads it; `input.rs`: prompts and ids, checked
+//!   before any request; `client.rs`: the client from the key and settings, or `--fake`.
+//! - `commands/`: one file per command group (`job`, `session`, `auth`, `completions`).
+//! - `output/`: what goes to standard output and error (the printer, the sinks and their
+//!   guard, terminal safety, the spinner, a live run, log lines).
+//! - `report/`: what a command records after it acted (GitHub Actions, the local history).
+//! - `outcome/`: how a command ended: exit codes, the error said, what it had set in motion.
+//! - `mcp/` (feature `mcp`): the same client served to AI agents over MCP.
 
 mod args;
-mod auth;
+mod client;
 mod commands;
-mod completions;
-mod diagnose;
-mod github;
-mod history;
 mod input;
-mod logging;
 #[cfg(feature = "mcp")]
 mod mcp;
 mod outcome;
 mod output;
-mod progress;
-mod sink;
-mod terminal;
+mod report;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
 
 use clap::Parser;
-use mintlify_agent::{BuildError, Client, WaitOptions};
 
-use crate::args::{Cli, Command, Global};
-use crate::commands::Context;
+use crate::args::{AuthCommand, Cli, Command, JobCommand};
+use crate::commands::{Context, auth, completions, job, session};
 use crate::outcome::Failure;
-use crate::output::Printer;
-use crate::progress::{Progress, Tracker};
-
-/// Creations and messages per rolling hour, as Mintlify counts them per project.
-const HOURLY_BUDGET: usize = 100;
+use crate::outcome::progress::{Progress, Tracker};
+use crate::output::sink::err_line;
+use crate::output::{Printer, logging};
+use crate::report::{actions, history};
 
 /// Environment variables clap reads for flags; a value that is not UTF-8 is named here rather
 /// than in clap's words about arguments.
@@ -66,7 +68,7 @@ async fn command() -> ExitCode {
     }
     let cli = Cli::parse();
     let json = cli.global.json;
-    github::start(&cli.command.name());
+    actions::start(&cli.command.name());
     let progress = Tracker::default();
     let result = tokio::select! {
         result = run(cli, progress.clone()) => result,
@@ -77,7 +79,7 @@ async fn command() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => failure.report(&progress.get(), json),
     };
-    github::finish();
+    actions::finish();
     code
 }
 
@@ -91,7 +93,7 @@ async fn run(cli: Cli, progress: Tracker) -> Result<(), Failure> {
     }
     let (logging, warning) = logging::install(cli.global.verbose);
     if let Some(warning) = warning {
-        sink::err_line(&warning);
+        err_line(&warning);
     }
     #[cfg(feature = "mcp")]
     if let Command::Mcp(args) = &cli.command {
@@ -100,12 +102,12 @@ async fn run(cli: Cli, progress: Tracker) -> Result<(), Failure> {
     let mut printer = Printer::new(cli.global.json);
     // A spinner would draw over the log lines.
     printer.decorate &= !logging;
-    if let Command::Job(args::JobCommand::List(list)) = &cli.command {
+    if let Command::Job(JobCommand::List(list)) = &cli.command {
         // Local only: no key, no request.
-        return commands::list_jobs(&cli.global, printer, list);
+        return job::list(&cli.global, printer, list);
     }
     // Kept alive for the whole command: a `--fake` server stops when dropped.
-    let (client, _server, wait) = connect(&cli.global, printer).await?;
+    let (client, _server, wait) = client::connect(&cli.global, printer).await?;
     history::configure(client.base_url(), client.project_id(), !cli.global.fake);
     let context = Context {
         client,
@@ -115,125 +117,13 @@ async fn run(cli: Cli, progress: Tracker) -> Result<(), Failure> {
         stdin_taken: cli.global.api_key_stdin,
     };
     match cli.command {
-        Command::Job(command) => commands::job(&context, command).await,
-        Command::Session(command) => commands::session(&context, command).await,
-        Command::Auth(args::AuthCommand::Check) => auth::check(&context.client, printer).await,
+        Command::Job(command) => job::run(&context, command).await,
+        Command::Session(command) => session::run(&context, command).await,
+        Command::Auth(AuthCommand::Check) => auth::check(&context.client, printer).await,
         Command::Completions { shell } => completions::print(shell),
         #[cfg(feature = "mcp")]
         Command::Mcp(args) => mcp::serve(context.client, context.wait, args).await,
     }
-}
-
-/// A `--fake` server, kept for the command's length; nothing without the `fake` feature.
-#[cfg(feature = "fake")]
-type FakeServer = mintlify_agent_testkit::TestServer;
-#[cfg(not(feature = "fake"))]
-type FakeServer = ();
-
-/// The client: against a `--fake` server started here, or from the key and settings given.
-async fn connect(
-    global: &Global,
-    printer: Printer,
-) -> Result<(Client, Option<FakeServer>, WaitOptions), Failure> {
-    if global.fake {
-        return fake().await;
-    }
-    let key = if global.api_key_stdin {
-        let key = input::read_stdin()
-            .await
-            .map_err(|e| Failure::Usage(format!("cannot read the key from standard input: {e}")))?;
-        String::from_utf8(key).map_err(|_| {
-            Failure::Usage("the key on standard input is not valid UTF-8".to_owned())
-        })?
-    } else {
-        match std::env::var_os("MINTLIFY_API_KEY").map(OsString::into_string) {
-            Some(Ok(key)) => key,
-            Some(Err(_)) => {
-                return Err(Failure::Usage(
-                    "MINTLIFY_API_KEY is not valid UTF-8".to_owned(),
-                ));
-            }
-            None => {
-                return Err(Failure::Usage(
-                    "MINTLIFY_API_KEY is not set (or use --api-key-stdin, or --fake to try it)"
-                        .to_owned(),
-                ));
-            }
-        }
-    };
-    let project = global.project.as_deref().ok_or_else(|| {
-        Failure::Usage("no project: set MINTLIFY_PROJECT_ID or --project".to_owned())
-    })?;
-    let project = input::id(project, "the project id (--project or MINTLIFY_PROJECT_ID)")?;
-    let mut builder = Client::builder()
-        .api_key(key)
-        .project_id(project)
-        // Mintlify's own limit, counted before sending: only a long-running `mcp` can reach it.
-        .client_side_budget(HOURLY_BUDGET);
-    if let Some(base_url) = &global.base_url {
-        builder = builder.base_url(base_url);
-    }
-    if global.allow_insecure_http {
-        builder = builder.allow_insecure_http();
-        if global
-            .base_url
-            .as_deref()
-            .is_some_and(|url| url.trim().to_ascii_lowercase().starts_with("http://"))
-        {
-            let warning = "warning: --allow-insecure-http: the API key goes to the server in \
-                           clear text over plain http";
-            if printer.json {
-                sink::err_line(&terminal::json(&serde_json::json!({ "warning": warning })));
-            } else {
-                printer.note(warning);
-            }
-        }
-    }
-    let client = builder.build().map_err(|error| match error {
-        BuildError::InvalidBaseUrl { .. } => Failure::Usage(format!(
-            "{error} (here: --allow-insecure-http or MINTLIFY_ALLOW_INSECURE_HTTP=1)"
-        )),
-        error => Failure::from(error),
-    })?;
-    Ok((client, None, WaitOptions::default()))
-}
-
-/// A client against the test kit's server, started in-process, with jobs that take 2 s.
-#[cfg(feature = "fake")]
-async fn fake() -> Result<(Client, Option<FakeServer>, WaitOptions), Failure> {
-    use std::time::Duration;
-
-    use mintlify_agent_testkit::{JobLifecycle, TestServer};
-
-    let server = TestServer::builder()
-        .lifecycle(JobLifecycle {
-            polls: None,
-            after: Some(Duration::from_secs(2)),
-        })
-        .frame_delay(Duration::from_millis(20))
-        .start()
-        .await
-        .map_err(|e| Failure::Usage(format!("cannot start the fake server: {e}")))?;
-    let client = Client::builder()
-        .api_key(server.api_key())
-        .project_id(server.project_id())
-        .base_url(server.base_url())
-        .client_side_budget(HOURLY_BUDGET)
-        .build()?;
-    let wait = WaitOptions::default()
-        .first_delay(Duration::from_millis(250))
-        .max_delay(Duration::from_secs(1));
-    Ok((client, Some(server), wait))
-}
-
-/// Without the `fake` feature there is no server to start.
-#[cfg(not(feature = "fake"))]
-async fn fake() -> Result<(Client, Option<FakeServer>, WaitOptions), Failure> {
-    Err(Failure::Usage(
-        "--fake is not available: this mintlify-agent was built without the `fake` feature \
-         (cargo install with --features fake)"
-            .to_owned(),
-    ))
 }
 
 /// With `MINTLIFY_AGENT_REPORT_PEAK_RSS` set, prints the process's peak memory to stderr
@@ -244,7 +134,7 @@ fn report_peak_memory() {
     }
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     if let Some(line) = status.lines().find(|l| l.starts_with("VmHWM:")) {
-        sink::err_line(&format!(
+        err_line(&format!(
             "peak RSS: {}",
             line.trim_start_matches("VmHWM:").trim()
         ));

@@ -6,7 +6,7 @@ use mintlify_agent::{Access, Client};
 use rmcp::model::CallToolResult;
 use serde_json::json;
 
-use super::server::structured;
+use super::result::structured;
 
 /// The check, as a result whatever the verdict: the tool worked, and its answer says whether
 /// the settings do (`ok`), and whether checking again later can change that (`retryable`).

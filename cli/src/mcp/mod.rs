@@ -4,7 +4,8 @@
 //! - `server.rs`: the tools on the SDK's client, their arguments checked as the CLI checks
 //!   them, and the cap on creations; `tools.rs`: names, descriptions, schemas, annotations;
 //!   `failure.rs`: every failure as a tool result an agent can act on; `wait.rs`:
-//!   `wait_for_job` with progress, heartbeat and cancellation; `auth.rs`: `auth_check`.
+//!   `wait_for_job` with progress, heartbeat and cancellation; `auth.rs`: `auth_check`;
+//!   `result.rs`: the results they answer with (structured content, a job in words).
 //! - `stdio.rs` (the default) and `http.rs` (`--http ADDR`): the transports.
 //!
 //! Standard output is the protocol on stdio: everything else goes to standard error.
@@ -12,6 +13,7 @@
 mod auth;
 mod failure;
 mod http;
+mod result;
 mod server;
 mod stdio;
 mod tools;
@@ -23,7 +25,7 @@ use clap::Args;
 use mintlify_agent::{Client, WaitOptions};
 
 use crate::outcome::Failure;
-use crate::sink::err_line;
+use crate::output::sink::err_line;
 
 /// `mcp [--http ADDR [--allow-remote]] [--max-creations N]`
 #[derive(Debug, Args)]

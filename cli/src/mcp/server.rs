@@ -7,7 +7,6 @@ use std::borrow::Cow;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use mintlify_agent::v2::types::AgentJob;
 use mintlify_agent::{Client, Error, WaitOptions};
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
@@ -19,6 +18,7 @@ use rmcp::{ErrorData, RoleServer, ServerHandler};
 use serde_json::{Value, json};
 
 use super::failure::ToolFailure;
+use super::result::{clip, describe, job_result, json_type, status, structured, to_value, usage};
 use super::tools::{self, DEFAULT_WAIT_SECONDS, MAX_PROMPT_BYTES, MAX_WAIT_SECONDS};
 use super::wait;
 use crate::input;
@@ -449,71 +449,5 @@ impl<'a> Arguments<'a> {
 
     fn out_of_range(&self, name: &str, range: &str) -> ToolFailure {
         ToolFailure::arguments(self.tool, format!("`{name}` must be {range}"))
-    }
-}
-
-/// The words of a check's refusal.
-fn usage(failure: crate::outcome::Failure) -> String {
-    match failure {
-        crate::outcome::Failure::Usage(message) => message,
-        other => format!("{other:?}"),
-    }
-}
-
-/// What a JSON value is, for a message.
-fn json_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
-/// At most `max` characters of `text`, for a message that quotes what the caller sent.
-fn clip(text: &str, max: usize) -> String {
-    let mut clipped: String = text.chars().take(max).collect();
-    if clipped.len() < text.len() {
-        clipped.push('…');
-    }
-    clipped
-}
-
-/// A job as the tool's result: the typed job as structured content, with a sentence first.
-pub fn job_result(job: &AgentJob, text: &str) -> CallToolResult {
-    structured(to_value(job), text)
-}
-
-/// A structured result: a sentence for the agent, then the value as JSON text (the spec's
-/// advice for clients that read only text), and the value as structured content.
-pub fn structured(value: Value, text: &str) -> CallToolResult {
-    let mut result = CallToolResult::structured(value);
-    result.content.insert(0, ContentBlock::text(text));
-    result
-}
-
-/// The value as JSON (typed values always serialize; `null` would be a bug shown, not hidden).
-pub fn to_value(value: &impl serde::Serialize) -> Value {
-    serde_json::to_value(value).unwrap_or(Value::Null)
-}
-
-/// The job's status in words.
-pub fn status(job: &AgentJob) -> String {
-    job.status
-        .as_ref()
-        .map_or_else(|| "status unknown".to_owned(), ToString::to_string)
-}
-
-/// A sentence about a job as it is.
-pub fn describe(job: &AgentJob) -> String {
-    match (&job.status, &job.pr_link) {
-        (_, Some(link)) => format!("Job {} is {}; pull request: {link}", job.id, status(job)),
-        (Some(mintlify_agent::v2::types::JobStatus::Active), None) => format!(
-            "Job {} is active; call wait_for_job to wait for it.",
-            job.id
-        ),
-        _ => format!("Job {} is {}; no pull request.", job.id, status(job)),
     }
 }

@@ -11,7 +11,7 @@ use serde_json::json;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use super::server::{describe, status, structured, to_value};
+use super::result::{describe, status, structured, to_value};
 
 /// One progress notification: seconds waited of the deadline, and what the job is doing.
 #[derive(Clone, Debug, PartialEq)]

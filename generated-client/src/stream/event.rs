@@ -311,6 +311,7 @@ pub struct ToolMeta {
 /// How a tool's input streams (`inputEncoding`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum InputEncoding {
     /// JSON text: the partial input is its partial parse.
     Json,

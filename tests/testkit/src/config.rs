@@ -9,6 +9,7 @@ pub const DEFAULT_KEY: &str = "mint_testkit_local_admin_key";
 
 /// What an admin key may do (Mintlify's key scopes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum KeyScope {
     /// Every endpoint.
     ReadWrite,

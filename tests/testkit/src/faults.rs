@@ -13,6 +13,7 @@ use crate::operation::Operation;
 
 /// What goes wrong.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum FaultKind {
     /// Answer with this status and an `{ "error" }` body, without acting on the request; with
     /// `retry_after`, also a `Retry-After` header (seconds).

@@ -3,6 +3,7 @@
 
 /// An operation of the agent API.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Operation {
     /// `POST /v1/agent/{projectId}/job` (streams).
     V1CreateJob,

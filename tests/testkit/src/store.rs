@@ -10,6 +10,7 @@ use crate::config::JobLifecycle;
 
 /// A v2 job's status, as the API spells it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum JobStatus {
     /// The agent is working.
     Active,

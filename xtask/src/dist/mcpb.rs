@@ -16,7 +16,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use super::npm::{Platform, npm};
-use super::{BINARY, DistError, Release, run_command, stage};
+use super::{BINARY, DistError, Release, stage};
 
 /// The pinned MCPB CLI and its lockfile.
 const TOOL_PACKAGE: &str = include_str!("mcpb/package.json");
@@ -84,7 +84,7 @@ pub fn manifest(release: &Release, platform: &Platform, tools: Vec<Value>) -> Va
 }
 
 /// Lays out the bundle (manifest, binary, licenses), validates it and packs it into
-/// `target/dist/`.
+/// `target/dist-artifacts/`.
 pub fn package(release: &Release) -> Result<Vec<PathBuf>, DistError> {
     let platform = Platform::of(&release.target)
         .ok_or_else(|| DistError::Metadata(format!("no MCPB platform for {}", release.target)))?;
@@ -103,14 +103,14 @@ pub fn package(release: &Release) -> Result<Vec<PathBuf>, DistError> {
     }
 
     let cli = install_cli(release)?;
-    run_command(
+    stage::run(
         Command::new("node")
             .arg(&cli)
             .arg("validate")
             .arg(stage.join("manifest.json")),
     )?;
     let bundle = release.out_dir.join(bundle_name(release));
-    run_command(
+    stage::run(
         Command::new("node")
             .arg(&cli)
             .arg("pack")
@@ -129,7 +129,7 @@ fn install_cli(release: &Release) -> Result<PathBuf, DistError> {
     if !(current && cli.is_file()) {
         stage::write(&dir.join("package.json"), TOOL_PACKAGE.as_bytes())?;
         stage::write(&lock, TOOL_LOCK.as_bytes())?;
-        run_command(Command::new(npm()).current_dir(&dir).args([
+        stage::run(Command::new(npm()).current_dir(&dir).args([
             "ci",
             "--silent",
             "--no-audit",

@@ -1,15 +1,17 @@
 //! `cargo xtask dist`: every artifact of a release, built for this machine's target into
-//! `target/dist/`, each file printed with its size; `--check` instead fails when a checked-in
+//! `target/dist-artifacts/`, each file printed with its size; `--check` instead fails when a checked-in
 //! file disagrees with the workspace's version or owner.
 //!
 //! One [`Release`] describes what is shipped (read from the root `Cargo.toml`'s
 //! `[workspace.package]`: `version` and `repository`, the only places they are set). The CLI is
-//! built once with the `dist` profile; each packager then turns it into its artifacts:
+//! built once, by cargo-dist's `dist build --artifacts=local` for this target (profile
+//! `dist`, default features) exactly as each runner of `.github/workflows/release.yml` builds
+//! its own; each packager then turns it into its artifacts:
 //!
 //! | module | writes |
 //! | --- | --- |
-//! | `archive` | `mintlify-agent-<triple>.tar.gz` (`.zip` on Windows) and its `.sha256` |
-//! | `installers` | the shell and PowerShell installers |
+//! | `archive` | `mintlify-agent-cli-<triple>.tar.gz` (`.zip` on Windows) and its `.sha256` |
+//! | `installers` | the shell and PowerShell installers, `sha256.sum`, `dist-manifest.json` |
 //! | `npm` | `mintlify-agent-<version>.tgz` and the host's `mintlify-agent-cli-<os>-<cpu>-<version>.tgz` (`npm pack`) |
 //! | `wheel` | `mintlify_agent-<version>-py3-none-<platform>.whl` (maturin), its binary the archive's |
 //! | `mcpb` | `mintlify-agent-<triple>.mcpb` (the MCPB CLI) |
@@ -23,10 +25,14 @@
 //! it wrote); one that derives checked-in files from the version or the owner also has
 //! `fn check(release: &Release) -> Result<Vec<String>, DistError>` (one line per disagreement).
 
+mod archive;
+mod derived;
+mod installers;
 mod mcpb;
 mod npm;
 mod registry;
 mod stage;
+mod tool;
 mod wheel;
 
 use std::fmt;
@@ -60,7 +66,8 @@ pub struct Release {
     pub target: String,
     /// The built binary (it exists once [`build`] has run).
     pub binary: PathBuf,
-    /// Where the artifacts go: `target/dist/`.
+    /// Where the artifacts go: `target/dist-artifacts/` (`target/dist/` is cargo's folder for
+    /// the `dist` profile, which cargo-dist builds with).
     pub out_dir: PathBuf,
 }
 
@@ -116,7 +123,7 @@ impl Release {
                 .join(target)
                 .join(PROFILE)
                 .join(format!("{BINARY}{exe}")),
-            out_dir: target_dir.join("dist"),
+            out_dir: target_dir.join("dist-artifacts"),
             target: target.to_owned(),
             repository,
         })
@@ -125,12 +132,6 @@ impl Release {
     /// The tag a release is published under: `v0.1.0`.
     pub fn tag(&self) -> String {
         format!("v{}", self.version)
-    }
-
-    /// Where the release's files are downloaded from on GitHub:
-    /// `https://github.com/OWNER/NAME/releases/download/v0.1.0`.
-    pub fn download_url(&self) -> String {
-        format!("{}/releases/download/{}", self.repository, self.tag())
     }
 }
 
@@ -177,20 +178,22 @@ impl DistError {
     }
 }
 
-/// A packager: writes its artifacts for a release, returns their paths.
+/// A packager: the files it wrote into `target/dist-artifacts/`.
 type Packager = fn(&Release) -> Result<Vec<PathBuf>, DistError>;
-
-/// A check of checked-in files against a release: one line per disagreement.
+/// A check of checked-in files: one line per disagreement.
 type Check = fn(&Release) -> Result<Vec<String>, DistError>;
 
-/// Builds the release for this machine into `target/dist/`; returns each file written with
+/// Builds the release for this machine into `target/dist-artifacts/`; returns each file written with
 /// its size, as lines to print.
 pub fn run(root: &Path) -> Result<Vec<String>, DistError> {
     let release = Release::from_workspace(root)?;
+    let started = std::time::Instant::now();
     build(&release)?;
-    std::fs::create_dir_all(&release.out_dir).map_err(DistError::io(&release.out_dir))?;
+    let built = started.elapsed();
     // Each packager in turn; the order matters only for the printed list.
-    let packagers: &[Packager] = &[
+    let packagers: [Packager; 6] = [
+        archive::package,
+        installers::package,
         npm::package,
         wheel::package,
         mcpb::package,
@@ -206,12 +209,14 @@ pub fn run(root: &Path) -> Result<Vec<String>, DistError> {
         lines.push(format!("{:>12}  {}", size, path.display()));
     }
     lines.push(format!(
-        "{} {} for {}: {} files in {}",
+        "{} {} for {}: {} files in {} (built in {:.0?}, packaged in {:.0?})",
         BINARY,
         release.version,
         release.target,
         written.len(),
-        release.out_dir.display()
+        release.out_dir.display(),
+        built,
+        started.elapsed() - built,
     ));
     Ok(lines)
 }
@@ -220,7 +225,7 @@ pub fn run(root: &Path) -> Result<Vec<String>, DistError> {
 /// returns one line per disagreement (none: all agree).
 pub fn check(root: &Path) -> Result<Vec<String>, DistError> {
     let release = Release::from_workspace(root)?;
-    let checks: &[Check] = &[registry::check];
+    let checks: [Check; 2] = [derived::check, registry::check];
     let mut problems = Vec::new();
     for check in checks {
         problems.extend(check(&release)?);
@@ -228,38 +233,27 @@ pub fn check(root: &Path) -> Result<Vec<String>, DistError> {
     Ok(problems)
 }
 
-/// Builds the CLI with the `dist` profile for the release's target.
+/// Builds the CLI with the `dist` profile for the release's target, and its archive, with
+/// `dist build --artifacts=local` (into `target/distrib/`); empties `target/dist-artifacts/` and
+/// `target/distrib/` first, so that nothing of an earlier build is taken for this one.
 pub fn build(release: &Release) -> Result<(), DistError> {
-    let mut command = Command::new(cargo());
-    command
-        .current_dir(&release.root)
-        .args([
-            "build",
-            "--locked",
-            "--package",
-            CLI_PACKAGE,
-            "--profile",
-            PROFILE,
-        ])
-        .args(["--target", &release.target]);
-    run_command(&mut command)?;
-    Ok(())
-}
-
-/// Runs `command`, its output shown as it goes; an error names it.
-pub fn run_command(command: &mut Command) -> Result<(), DistError> {
-    let shown = shown(command);
-    let status = command.status().map_err(|e| DistError::Command {
-        command: shown.clone(),
-        detail: e.to_string(),
-    })?;
-    if status.success() {
+    let dist = tool::find(&release.root)?;
+    for dir in [tool::distrib_dir(release), release.out_dir.clone()] {
+        match std::fs::remove_dir_all(&dir) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(DistError::io(&dir)(e)),
+        }
+        std::fs::create_dir_all(&dir).map_err(DistError::io(&dir))?;
+    }
+    tool::build(&dist, release, tool::Artifacts::Local)?;
+    if release.binary.is_file() {
         Ok(())
     } else {
-        Err(DistError::Command {
-            command: shown,
-            detail: status.to_string(),
-        })
+        Err(DistError::Metadata(format!(
+            "dist built no {} (profile {PROFILE}?)",
+            release.binary.display()
+        )))
     }
 }
 
@@ -384,10 +378,7 @@ mod tests {
             release.binary,
             Path::new("/w/target/x86_64-pc-windows-msvc/dist/mintlify-agent.exe")
         );
-        assert_eq!(release.out_dir, Path::new("/w/target/dist"));
-        assert_eq!(
-            release.download_url(),
-            "https://github.com/acme/agent/releases/download/v1.2.3"
-        );
+        assert_eq!(release.out_dir, Path::new("/w/target/dist-artifacts"));
+        assert_eq!(release.tag(), "v1.2.3");
     }
 }

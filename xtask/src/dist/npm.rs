@@ -16,7 +16,7 @@ use std::process::Command;
 
 use serde_json::{Value, json};
 
-use super::{BINARY, DistError, Release, run_command};
+use super::{BINARY, DistError, Release, stage};
 
 /// The launcher: finds the platform package and runs its binary.
 const LAUNCHER: &str = include_str!("npm/launcher.js");
@@ -166,7 +166,7 @@ fn merge(into: &mut Value, fields: Value) {
     }
 }
 
-/// Writes the host's platform package and the main package into `target/dist/` as `npm pack`
+/// Writes the host's platform package and the main package into `target/dist-artifacts/` as `npm pack`
 /// tarballs; returns their paths.
 pub fn package(release: &Release) -> Result<Vec<PathBuf>, DistError> {
     let platform = Platform::of(&release.target).ok_or_else(|| {
@@ -175,8 +175,8 @@ pub fn package(release: &Release) -> Result<Vec<PathBuf>, DistError> {
             release.target
         ))
     })?;
-    let stage = super::stage::dir(release, "npm")?;
-    let readme = super::stage::readme(release);
+    let stage = stage::dir(release, "npm")?;
+    let readme = stage::readme(release);
 
     let platform_dir = stage.join(platform.key());
     let binary = platform_dir.join("bin").join(platform.binary_name());
@@ -186,12 +186,12 @@ pub fn package(release: &Release) -> Result<Vec<PathBuf>, DistError> {
         &platform_manifest(release, &platform),
         &readme,
     )?;
-    super::stage::copy_executable(&release.binary, &binary)?;
+    stage::copy_executable(&release.binary, &binary)?;
 
     let main_dir = stage.join(BINARY);
     write_package(release, &main_dir, &main_manifest(release), &readme)?;
     let launcher = main_dir.join("bin").join(format!("{BINARY}.js"));
-    super::stage::write_executable(&launcher, LAUNCHER.as_bytes())?;
+    stage::write_executable(&launcher, LAUNCHER.as_bytes())?;
 
     let mut written = Vec::new();
     for (dir, name) in [
@@ -219,8 +219,8 @@ fn write_package(
 ) -> Result<(), DistError> {
     std::fs::create_dir_all(dir.join("bin")).map_err(DistError::io(dir))?;
     let json = serde_json::to_string_pretty(manifest).expect("a JSON value serializes") + "\n";
-    super::stage::write(&dir.join("package.json"), json.as_bytes())?;
-    super::stage::write(&dir.join("README.md"), readme.as_bytes())?;
+    stage::write(&dir.join("package.json"), json.as_bytes())?;
+    stage::write(&dir.join("README.md"), readme.as_bytes())?;
     for license in ["LICENSE-MIT", "LICENSE-APACHE"] {
         let from = release.root.join(license);
         std::fs::copy(&from, dir.join(license)).map_err(DistError::io(&from))?;
@@ -235,7 +235,7 @@ fn pack(dir: &Path, out: &Path) -> Result<(), DistError> {
         .current_dir(dir)
         .args(["pack", "--silent", "--pack-destination"])
         .arg(out);
-    run_command(&mut command)
+    stage::run(&mut command)
 }
 
 /// npm's command: a batch file on Windows, which `Command` does not find by its bare name.
@@ -249,7 +249,7 @@ mod tests {
 
     #[test]
     fn every_platform_has_a_distinct_key_and_name() {
-        let release = super::super::stage::test_release("x86_64-unknown-linux-gnu");
+        let release = super::stage::test_release("x86_64-unknown-linux-gnu");
         let mut names: Vec<String> = PLATFORMS
             .iter()
             .map(|p| platform_package(&release, p))
@@ -287,7 +287,7 @@ mod tests {
 
     #[test]
     fn the_main_package_lists_every_platform_at_its_own_version() {
-        let release = super::super::stage::test_release("x86_64-unknown-linux-gnu");
+        let release = super::stage::test_release("x86_64-unknown-linux-gnu");
         let manifest = main_manifest(&release);
         assert_eq!(manifest["name"], "mintlify-agent");
         assert_eq!(manifest["bin"]["mintlify-agent"], "bin/mintlify-agent.js");
@@ -304,7 +304,7 @@ mod tests {
 
     #[test]
     fn platform_packages_say_where_they_run_and_carry_no_bin() {
-        let release = super::super::stage::test_release("x86_64-unknown-linux-gnu");
+        let release = super::stage::test_release("x86_64-unknown-linux-gnu");
         let musl = platform_manifest(
             &release,
             &Platform::of("aarch64-unknown-linux-musl").unwrap(),

@@ -1,6 +1,6 @@
 //! The MCP Registry's entry: `server.json` at the repository's root (where the registry's
 //! publisher reads it), listing the npm and PyPI packages, derived from the workspace's version
-//! and owner. `package` writes the same file into `target/dist/`; `check` fails when the
+//! and owner. `package` writes the same file into `target/dist-artifacts/`; `check` fails when the
 //! checked-in one differs, or breaks a rule of the registry's schema.
 //!
 //! The schema (2025-12-11, `internal/validators/schemas/2025-12-11.json` in
@@ -118,7 +118,7 @@ pub fn render(release: &Release) -> Result<String, DistError> {
     Ok(serde_json::to_string_pretty(&value).expect("a JSON value serializes") + "\n")
 }
 
-/// Writes `server.json` into `target/dist/` (the one to publish; the checked-in one must equal it).
+/// Writes `server.json` into `target/dist-artifacts/` (the one to publish; the checked-in one must equal it).
 pub fn package(release: &Release) -> Result<Vec<PathBuf>, DistError> {
     let text = render(release)?;
     let problems = validate(&serde_json::from_str(&text).expect("rendered JSON parses"));
@@ -149,7 +149,7 @@ pub fn check(release: &Release) -> Result<Vec<String>, DistError> {
                 Err(error) => format!("is not JSON ({error})"),
             };
             problems.push(format!(
-                "{FILE} {what}: `cargo xtask dist` writes the right one to target/dist/{FILE}; \
+                "{FILE} {what}: `cargo xtask dist` writes the right one to target/dist-artifacts/{FILE}; \
                  copy it to the root"
             ));
         }

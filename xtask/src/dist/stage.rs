@@ -1,10 +1,11 @@
 //! What the npm, PyPI and MCPB packagers share: the folder each lays its package out in before
 //! packing it (`target/dist-stage/<channel>/`, emptied first), the README the registries show,
-//! and file writes that keep the binary executable.
+//! file writes that keep the binary executable, and running their tools.
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
-use super::{DistError, Release};
+use super::{DistError, Release, shown};
 
 /// The README of the npm and PyPI packages, with the version, repository and MCP name filled in.
 const README: &str = include_str!("package_readme.md");
@@ -28,6 +29,24 @@ pub fn readme(release: &Release) -> String {
         .replace("{{version}}", &release.version)
         .replace("{{repository}}", &release.repository)
         .replace("{{mcp_name}}", &super::registry::mcp_name(release))
+}
+
+/// Runs a packaging tool (npm, maturin, the MCPB CLI), its output shown as it goes; an error
+/// names the command and how it ended.
+pub fn run(command: &mut Command) -> Result<(), DistError> {
+    let shown = shown(command);
+    let status = command.status().map_err(|e| DistError::Command {
+        command: shown.clone(),
+        detail: e.to_string(),
+    })?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(DistError::Command {
+            command: shown,
+            detail: status.to_string(),
+        })
+    }
 }
 
 /// Writes `bytes` to `path`.
@@ -78,7 +97,7 @@ pub fn test_release(target: &str) -> Release {
         binary: PathBuf::from("/ws/target")
             .join(target)
             .join("dist/mintlify-agent"),
-        out_dir: PathBuf::from("/ws/target/dist"),
+        out_dir: PathBuf::from("/ws/target/dist-artifacts"),
     }
 }
 

@@ -12,7 +12,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::{BINARY, CLI_PACKAGE, DistError, PROFILE, Release, run_command, stage};
+use super::{BINARY, CLI_PACKAGE, DistError, PROFILE, Release, stage};
 
 /// The maturin that builds the wheels: a prebuilt wheel from PyPI, installed in seconds.
 pub const MATURIN: &str = "1.16.0";
@@ -65,7 +65,7 @@ pub fn wheel_prefix(release: &Release) -> Result<String, DistError> {
     Ok(format!("{}-{version}-", BINARY.replace('-', "_")))
 }
 
-/// Builds the host's wheel into `target/dist/`; checks that its binary is the archive's.
+/// Builds the host's wheel into `target/dist-artifacts/`; checks that its binary is the archive's.
 pub fn package(release: &Release) -> Result<Vec<PathBuf>, DistError> {
     let stage = stage::dir(release, "pypi")?;
     let manifest = release.root.join("cli").join("Cargo.toml");
@@ -89,7 +89,7 @@ pub fn package(release: &Release) -> Result<Vec<PathBuf>, DistError> {
         .args(["--profile", PROFILE, "--target", &release.target])
         .arg("--out")
         .arg(&release.out_dir);
-    run_command(&mut build)?;
+    stage::run(&mut build)?;
 
     let wheel = only_wheel(&release.out_dir, &prefix)?;
     tools.same_binary(&wheel, &release.binary)?;
@@ -120,8 +120,8 @@ impl Tools {
         if !installed {
             let python = std::env::var_os("PYTHON")
                 .unwrap_or_else(|| if cfg!(windows) { "python" } else { "python3" }.into());
-            run_command(Command::new(python).args(["-m", "venv"]).arg(&venv))?;
-            run_command(Command::new(&tools.python).args([
+            stage::run(Command::new(python).args(["-m", "venv"]).arg(&venv))?;
+            stage::run(Command::new(&tools.python).args([
                 "-m",
                 "pip",
                 "install",
@@ -153,7 +153,7 @@ if inside != built:
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        run_command(
+        stage::run(
             Command::new(&self.python)
                 .args(["-c", SCRIPT])
                 .arg(wheel)

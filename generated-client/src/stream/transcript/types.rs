@@ -10,6 +10,7 @@ use crate::stream::partial_json::parse_partial_json;
 /// Whether a text or reasoning part is complete.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum PartState {
     /// More may come.
     Streaming,
@@ -139,6 +140,7 @@ pub enum Part {
 /// Where a tool call is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum ToolState {
     /// Its input is arriving.
     InputStreaming,

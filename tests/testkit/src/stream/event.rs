@@ -6,6 +6,7 @@ use serde_json::value::RawValue;
 /// One thing that happens in an agent run. JSON values (tool input and output, data) are kept
 /// as compact JSON text, so that their key order reaches the wire as written.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub enum RunEvent {
     /// The assistant message begins.
     Start {

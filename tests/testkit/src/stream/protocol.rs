@@ -2,6 +2,7 @@
 
 /// The wire format of a v1 stream.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Protocol {
     /// AI SDK 5+ UI message stream: server-sent events `data: {json}`, then `data: [DONE]`.
     UiMessageStream,

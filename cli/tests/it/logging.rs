@@ -1,52 +1,17 @@
 //! `-v` and `MINTLIFY_LOG`: one line per attempt on standard error, with what a person
 //! debugging needs, the proxy when there is one; never the key, and prompts only at trace.
 
-#![allow(clippy::unwrap_used)]
-
-use std::process::{Command, Output};
+use std::process::Command;
 
 use mintlify_agent_testkit::{Fault, Operation, TestServer};
+
+use crate::harness::{self, run, stderr};
 
 const KEY: &str = "mint_log_test_SECRET_key";
 const PROMPT: &str = "Rewrite the PRIVATE_PROMPT_words page";
 
 fn cli(server: &TestServer, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_mintlify-agent"));
-    command
-        .args([
-            "--base-url",
-            server.base_url(),
-            "--project",
-            server.project_id(),
-        ])
-        .args(args)
-        .env("MINTLIFY_API_KEY", KEY)
-        .env("MINTLIFY_NO_HISTORY", "1")
-        .env_remove("MINTLIFY_LOG")
-        .env_remove("GITHUB_ACTIONS");
-    for name in [
-        "HTTPS_PROXY",
-        "https_proxy",
-        "HTTP_PROXY",
-        "http_proxy",
-        "ALL_PROXY",
-        "all_proxy",
-        "NO_PROXY",
-        "no_proxy",
-    ] {
-        command.env_remove(name);
-    }
-    command
-}
-
-async fn run(mut command: Command) -> Output {
-    tokio::task::spawn_blocking(move || command.output().unwrap())
-        .await
-        .unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
+    harness::cli_on(server, KEY, args)
 }
 
 async fn server() -> TestServer {

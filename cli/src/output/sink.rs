@@ -4,6 +4,8 @@
 use std::io::{ErrorKind, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use super::guard::neutralize_commands;
+
 /// Why standard output could not be written (the command's failure is made from it).
 #[derive(Debug)]
 pub enum WriteError {
@@ -13,7 +15,7 @@ pub enum WriteError {
     Failed(String),
 }
 
-/// Whether standard output is at the start of a line (for [`crate::github::neutralize_commands`]).
+/// Whether standard output is at the start of a line (for [`neutralize_commands`]).
 static OUT_AT_LINE_START: AtomicBool = AtomicBool::new(true);
 
 /// Writes `text` to standard output and flushes it, so that a reader sees it at once (a live
@@ -22,7 +24,7 @@ pub fn out(text: &str) -> Result<(), WriteError> {
     let mut stdout = std::io::stdout().lock();
     // In GitHub Actions, no line of server text may be read as a workflow command.
     let mut at_line_start = OUT_AT_LINE_START.load(Ordering::Relaxed);
-    let neutral = crate::github::neutralize_commands(text, &mut at_line_start);
+    let neutral = neutralize_commands(text, &mut at_line_start);
     OUT_AT_LINE_START.store(at_line_start, Ordering::Relaxed);
     let text = neutral.as_deref().unwrap_or(text);
     stdout
@@ -43,7 +45,7 @@ pub fn out_line(line: &str) -> Result<(), WriteError> {
 /// Writes `line` and a newline to standard error. A failure there has nowhere to be told,
 /// so it is ignored (`eprintln!` would panic).
 pub fn err_line(line: &str) {
-    let neutral = crate::github::neutralize_commands(line, &mut true);
+    let neutral = neutralize_commands(line, &mut true);
     let line = neutral.as_deref().unwrap_or(line);
     let _ = writeln!(std::io::stderr().lock(), "{line}");
 }

@@ -1,40 +1,12 @@
 //! `mintlify-agent auth check` through the built binary: accepted, unknown project, refused (401
 //! and 403), a key of the wrong shape, unreachable; the server sees GETs only and no creation.
 
-#![allow(clippy::unwrap_used)]
-
-use std::process::{Command, Output};
-
 use mintlify_agent_testkit::{Fault, Operation, TestServer};
 use serde_json::Value;
 
+use crate::harness::{cli, run, stderr, stdout};
+
 const KEY: &str = "mint_auth_test_SECRET_key";
-
-fn cli(base_url: &str, project: &str, key: &str, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_mintlify-agent"));
-    command
-        .args(["--base-url", base_url, "--project", project])
-        .args(args)
-        .env("MINTLIFY_API_KEY", key)
-        .env("MINTLIFY_NO_HISTORY", "1")
-        .env_remove("MINTLIFY_LOG")
-        .env_remove("GITHUB_ACTIONS");
-    command
-}
-
-async fn run(mut command: Command) -> Output {
-    tokio::task::spawn_blocking(move || command.output().unwrap())
-        .await
-        .unwrap()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn each_verdict_and_nothing_is_created() {

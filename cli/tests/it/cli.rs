@@ -1,72 +1,32 @@
 //! The built `mintlify-agent` binary against the local server: every command, JSON output,
 //! exit codes, `--fake`, Ctrl-C, the key kept secret, and memory on a long stream.
 
-#![allow(clippy::unwrap_used)]
-
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
 use mintlify_agent_testkit::{Fault, FaultKind, JobLifecycle, Operation, TestServer};
 use serde_json::Value;
 
+use crate::harness::{self, binary, done_after, json, run, stderr, stdout};
+
 const KEY: &str = "mint_cli_test_SECRET_key";
 
 async fn server() -> TestServer {
-    TestServer::builder()
-        .key(KEY)
-        .lifecycle(JobLifecycle {
-            polls: Some(2),
-            after: None,
-        })
-        .frame_delay(Duration::ZERO)
-        .start()
-        .await
-        .unwrap()
+    harness::server(KEY, done_after(2)).await
 }
 
 fn command(server: &TestServer, args: &[&str]) -> Command {
-    command_at(server.base_url(), server.project_id(), args)
+    harness::cli_on(server, KEY, args)
 }
 
 fn command_at(base_url: &str, project: &str, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_mintlify-agent"));
-    command
-        .args(["--base-url", base_url, "--project", project])
-        .args(args)
-        .env("MINTLIFY_API_KEY", KEY)
-        .env_remove("MINTLIFY_PROJECT_ID")
-        .env_remove("MINTLIFY_BASE_URL")
-        // Neither the user's history nor a runner's files (tests/history.rs, tests/github.rs).
-        .env("MINTLIFY_NO_HISTORY", "1")
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("MINTLIFY_LOG");
-    command
-}
-
-/// Runs the binary off the async runtime, so that the in-process server keeps serving.
-async fn run(mut command: Command) -> Output {
-    tokio::task::spawn_blocking(move || command.output().unwrap())
-        .await
-        .unwrap()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn json(output: &Output) -> Value {
-    serde_json::from_str(stdout(output).trim())
-        .unwrap_or_else(|e| panic!("{e}: {}", stdout(output)))
+    harness::cli(base_url, project, KEY, args)
 }
 
 #[cfg(feature = "fake")]
 #[tokio::test(flavor = "multi_thread")]
 async fn fake_mode_needs_no_key() {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_mintlify-agent"));
+    let mut command = binary();
     command
         .args(["--fake", "job", "create", "Add a quickstart", "--wait"])
         .env_remove("MINTLIFY_API_KEY");
@@ -844,7 +804,7 @@ async fn non_utf8_environment_values_are_named() {
         "MINTLIFY_PROJECT_ID",
         "MINTLIFY_BASE_URL",
     ] {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_mintlify-agent"));
+        let mut cmd = binary();
         cmd.args(["job", "get", "x"])
             .env("MINTLIFY_API_KEY", KEY)
             .env("MINTLIFY_PROJECT_ID", server.project_id())
@@ -978,7 +938,7 @@ async fn plain_http_off_loopback_must_be_allowed() {
 #[tokio::test(flavor = "multi_thread")]
 async fn completions_for_every_shell() {
     for shell in ["bash", "zsh", "fish", "powershell"] {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_mintlify-agent"));
+        let mut cmd = binary();
         cmd.args(["completions", shell])
             .env_remove("MINTLIFY_API_KEY")
             .env_remove("MINTLIFY_PROJECT_ID");
@@ -1002,7 +962,7 @@ async fn completions_for_every_shell() {
 #[cfg(not(feature = "fake"))]
 #[tokio::test(flavor = "multi_thread")]
 async fn fake_mode_without_the_feature_says_so() {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_mintlify-agent"));
+    let mut command = binary();
     command
         .args(["--fake", "job", "create", "x"])
         .env_remove("MINTLIFY_API_KEY");

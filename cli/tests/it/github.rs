@@ -3,13 +3,12 @@
 //! and workflow commands; hostile server text that cannot add an output or a command; and
 //! nothing at all outside Actions.
 
-#![allow(clippy::unwrap_used)]
-
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::time::Duration;
+use std::process::Command;
 
-use mintlify_agent_testkit::{Fault, FaultKind, JobLifecycle, Operation, TestServer};
+use mintlify_agent_testkit::{Fault, FaultKind, Operation, TestServer};
+
+use crate::harness::{self, done_after, run, stderr, stdout};
 
 const KEY: &str = "mint_gha_test_SECRET_key";
 
@@ -79,21 +78,7 @@ fn step_output<'a>(outputs: &'a [(String, String)], name: &str) -> Option<&'a st
 }
 
 fn cli(server: &TestServer, runner: Option<&Runner>, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_mintlify-agent"));
-    command
-        .args([
-            "--base-url",
-            server.base_url(),
-            "--project",
-            server.project_id(),
-        ])
-        .args(args)
-        .env("MINTLIFY_API_KEY", KEY)
-        .env("MINTLIFY_NO_HISTORY", "1")
-        .env_remove("MINTLIFY_LOG")
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("GITHUB_OUTPUT")
-        .env_remove("GITHUB_STEP_SUMMARY");
+    let mut command = harness::cli_on(server, KEY, args);
     if let Some(runner) = runner {
         command
             .env("GITHUB_ACTIONS", "true")
@@ -103,31 +88,8 @@ fn cli(server: &TestServer, runner: Option<&Runner>, args: &[&str]) -> Command {
     command
 }
 
-async fn run(mut command: Command) -> Output {
-    tokio::task::spawn_blocking(move || command.output().unwrap())
-        .await
-        .unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
 async fn kit(polls: u32) -> TestServer {
-    TestServer::builder()
-        .key(KEY)
-        .lifecycle(JobLifecycle {
-            polls: Some(polls),
-            after: None,
-        })
-        .frame_delay(Duration::ZERO)
-        .start()
-        .await
-        .unwrap()
+    harness::server(KEY, done_after(polls)).await
 }
 
 fn untouched(path: &Path) -> bool {

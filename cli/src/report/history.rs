@@ -18,7 +18,7 @@ use std::sync::OnceLock;
 use mintlify_agent::v2::types::AgentJob;
 use serde::{Deserialize, Serialize};
 
-use crate::sink::err_line;
+use crate::output::sink::err_line;
 
 /// The longest prompt line kept, in characters.
 const PROMPT_CHARS: usize = 200;

@@ -6,7 +6,7 @@ use clap_complete::Shell;
 
 use crate::args::Cli;
 use crate::outcome::Failure;
-use crate::sink::out;
+use crate::output::sink::out;
 
 /// Prints the completion script for `shell`.
 pub fn print(shell: Shell) -> Result<(), Failure> {

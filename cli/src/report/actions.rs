@@ -6,7 +6,7 @@
 //! output: outputs are always written with a random delimiter that the value does not hold,
 //! workflow command text is escaped as the runner's own toolkit does (`%`, CR, LF; in properties
 //! also `:` and `,`), the summary escapes Markdown and HTML, and in Actions the CLI's other
-//! lines never start with `::` ([`neutralize_commands`]).
+//! lines never start with `::` (`crate::output::guard`, through which every line is written).
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -15,6 +15,9 @@ use std::time::Instant;
 
 use mintlify_agent::v1::types::AgentSession;
 use mintlify_agent::v2::types::AgentJob;
+
+use crate::output::guard::in_actions;
+use crate::output::sink::err_line;
 
 /// What the command saw, gathered for the outputs and the summary written at its end.
 #[derive(Default)]
@@ -37,7 +40,7 @@ static ACTIONS: OnceLock<Option<Actions>> = OnceLock::new();
 fn actions() -> Option<&'static Actions> {
     ACTIONS
         .get_or_init(|| {
-            (std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true")).then(|| Actions {
+            in_actions().then(|| Actions {
                 started: Instant::now(),
                 record: Mutex::new(Record::default()),
             })
@@ -209,7 +212,7 @@ fn append(name: &str, text: &str) {
         .open(&path)
         .and_then(|mut file| file.write_all(text.as_bytes()));
     if let Err(error) = written {
-        crate::sink::err_line(&format!("warning: cannot write {name}: {error}"));
+        err_line(&format!("warning: cannot write {name}: {error}"));
     }
 }
 
@@ -319,37 +322,6 @@ fn summary(record: &Record, took: &str) -> String {
     text
 }
 
-/// In Actions, a line that starts (after spaces) with `:` is written with that colon escaped
-/// (`\u{3a}`), so that server text printed by the CLI cannot be a workflow command
-/// (`::add-mask::`, `::stop-commands::`). `at_line_start` carries across calls.
-pub fn neutralize_commands(text: &str, at_line_start: &mut bool) -> Option<String> {
-    active().then(|| neutralize(text, at_line_start))
-}
-
-/// [`neutralize_commands`] in and out of Actions. The runner reads lines as .NET does (ended by
-/// LF, CR or CRLF) and trims leading white space before looking for `::`.
-fn neutralize(text: &str, at_line_start: &mut bool) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            ':' if *at_line_start => {
-                out.push_str("\\u{3a}");
-                *at_line_start = false;
-            }
-            '\n' | '\r' => {
-                out.push(c);
-                *at_line_start = true;
-            }
-            c if c.is_whitespace() => out.push(c),
-            c => {
-                out.push(c);
-                *at_line_start = false;
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -424,27 +396,6 @@ mod tests {
                 }
                 previous = if previous == '\\' && c == '\\' { ' ' } else { c };
             }
-        }
-    }
-
-    proptest! {
-        #[test]
-        fn no_line_of_output_is_a_workflow_command(
-            pieces in proptest::collection::vec("(::|:|\\r|\\n|\\r\\n| |\u{a0}|\u{3000}|\t|x|warning|add-mask)*", 0..12),
-        ) {
-            // Written in pieces, as a live run's text arrives, with the state carried over.
-            let mut at_line_start = true;
-            let written: String = pieces
-                .iter()
-                .map(|piece| neutralize(piece, &mut at_line_start))
-                .collect();
-            // As the runner reads it: lines ended by LF, CR or CRLF, leading white space trimmed.
-            for line in written.split(['\n', '\r']) {
-                prop_assert!(!line.trim_start().starts_with(':'), "{line:?} in {written:?}");
-            }
-            // Nothing but the colons changed.
-            let original: String = pieces.concat();
-            prop_assert_eq!(written.replace("\\u{3a}", ":"), original);
         }
     }
 

@@ -2,8 +2,6 @@
 //! Streamable HTTP against the test kit: every tool, tool errors, the cap, progress,
 //! cancellation, the Origin rule and the token, a malformed line, and the key kept secret.
 
-#![allow(clippy::unwrap_used)]
-
 use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -22,6 +20,8 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::process::Command;
 
+use crate::harness;
+
 const KEY: &str = "mint_mcp_test_SECRET_key";
 const TOOLS: [&str; 7] = [
     "create_job",
@@ -34,40 +34,20 @@ const TOOLS: [&str; 7] = [
 ];
 
 async fn server(lifecycle: JobLifecycle) -> TestServer {
-    TestServer::builder()
-        .key(KEY)
-        .lifecycle(lifecycle)
-        .frame_delay(Duration::ZERO)
-        .start()
-        .await
-        .unwrap()
+    harness::server(KEY, lifecycle).await
 }
 
 /// Jobs done on their second poll.
 async fn quick_server() -> TestServer {
-    server(JobLifecycle {
-        polls: Some(2),
-        after: None,
-    })
-    .await
+    server(harness::done_after(2)).await
 }
 
+/// `mcp ARGS` against `server`, as a child that dies with its handle.
 fn command(server: &TestServer, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_mintlify-agent"));
-    command
-        .args([
-            "--base-url",
-            server.base_url(),
-            "--project",
-            server.project_id(),
-        ])
-        .arg("mcp")
-        .args(args)
-        .env("MINTLIFY_API_KEY", KEY)
-        .env_remove("MINTLIFY_PROJECT_ID")
-        .env_remove("MINTLIFY_BASE_URL")
-        .env_remove("MINTLIFY_MCP_TOKEN")
-        .kill_on_drop(true);
+    let mut command = harness::cli_on(server, KEY, &["mcp"]);
+    command.args(args);
+    let mut command = Command::from(command);
+    command.kill_on_drop(true);
     command
 }
 
@@ -782,7 +762,7 @@ async fn auth_check_says_what_is_wrong() {
 #[cfg(feature = "fake")]
 #[tokio::test(flavor = "multi_thread")]
 async fn fake_mode_serves_without_a_key() {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_mintlify-agent"));
+    let mut command = Command::from(harness::binary());
     command
         .args(["--fake", "mcp"])
         .env_remove("MINTLIFY_API_KEY")

@@ -3,11 +3,9 @@
 //! `CONNECT`. The library names the cause and does not retry a trust failure; the binary says
 //! the cause and the fix, exits 5, and works once `SSL_CERT_FILE` points at the CA.
 
-#![allow(clippy::unwrap_used)]
-
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -21,6 +19,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::rustls;
+
+use crate::harness::{self, run, stderr};
 
 const KEY: &str = "mint_tls_test_SECRET_key";
 
@@ -139,38 +139,7 @@ async fn kit() -> TestServer {
 }
 
 fn cli(base_url: &str, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_mintlify-agent"));
-    command
-        .args(["--base-url", base_url, "--project", "acme"])
-        .args(args)
-        .env("MINTLIFY_API_KEY", KEY)
-        .env_remove("MINTLIFY_PROJECT_ID")
-        .env_remove("MINTLIFY_BASE_URL")
-        .env_remove("GITHUB_ACTIONS")
-        .env("MINTLIFY_NO_HISTORY", "1");
-    for name in [
-        "HTTPS_PROXY",
-        "https_proxy",
-        "HTTP_PROXY",
-        "http_proxy",
-        "ALL_PROXY",
-        "all_proxy",
-        "NO_PROXY",
-        "no_proxy",
-    ] {
-        command.env_remove(name);
-    }
-    command
-}
-
-async fn run(mut command: Command) -> Output {
-    tokio::task::spawn_blocking(move || command.output().unwrap())
-        .await
-        .unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
+    harness::cli(base_url, "acme", KEY, args)
 }
 
 #[tokio::test(flavor = "multi_thread")]

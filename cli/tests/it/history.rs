@@ -3,14 +3,13 @@
 //! project, `job wait --last`, appends from many processes at once, `MINTLIFY_NO_HISTORY`,
 //! `--fake`, and a corrupt or unreadable history that only warns.
 
-#![allow(clippy::unwrap_used)]
-
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::time::Duration;
+use std::process::Command;
 
-use mintlify_agent_testkit::{JobLifecycle, TestServer};
+use mintlify_agent_testkit::TestServer;
 use serde_json::Value;
+
+use crate::harness::{self, done_after, run, stderr, stdout};
 
 const KEY: &str = "mint_history_test_SECRET_key";
 
@@ -18,31 +17,13 @@ fn cli(server: &TestServer, state: &Path, args: &[&str]) -> Command {
     cli_for(server, server.project_id(), state, args)
 }
 
+/// The harness's command with the history on, kept under `state`.
 fn cli_for(server: &TestServer, project: &str, state: &Path, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_mintlify-agent"));
+    let mut command = harness::cli(server.base_url(), project, KEY, args);
     command
-        .args(["--base-url", server.base_url(), "--project", project])
-        .args(args)
-        .env("MINTLIFY_API_KEY", KEY)
         .env("XDG_STATE_HOME", state)
-        .env_remove("MINTLIFY_NO_HISTORY")
-        .env_remove("MINTLIFY_LOG")
-        .env_remove("GITHUB_ACTIONS");
+        .env_remove("MINTLIFY_NO_HISTORY");
     command
-}
-
-async fn run(mut command: Command) -> Output {
-    tokio::task::spawn_blocking(move || command.output().unwrap())
-        .await
-        .unwrap()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 fn history(state: &Path) -> PathBuf {
@@ -50,16 +31,7 @@ fn history(state: &Path) -> PathBuf {
 }
 
 async fn kit() -> TestServer {
-    TestServer::builder()
-        .key(KEY)
-        .lifecycle(JobLifecycle {
-            polls: Some(1),
-            after: None,
-        })
-        .frame_delay(Duration::ZERO)
-        .start()
-        .await
-        .unwrap()
+    harness::server(KEY, done_after(1)).await
 }
 
 async fn create(server: &TestServer, state: &Path, prompt: &str) -> String {
@@ -250,7 +222,7 @@ async fn off_by_env_and_a_bad_history_only_warns() {
 #[tokio::test(flavor = "multi_thread")]
 async fn fake_runs_write_no_history() {
     let state = tempfile::tempdir().unwrap();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_mintlify-agent"));
+    let mut command = harness::binary();
     command
         .args(["--fake", "job", "create", "Try it"])
         .env("XDG_STATE_HOME", state.path())

@@ -1,14 +1,19 @@
 //! How a command ended: its exit code, and what it says on standard error (a line for people,
-//! or one JSON object with `--json`).
+//! or one JSON object with `--json`): given what it had set in motion (`progress.rs`), and for a
+//! failed connection the cause and its fix (`diagnose.rs`).
+
+pub(crate) mod diagnose;
+pub(crate) mod progress;
 
 use std::process::ExitCode;
 
 use mintlify_agent::{BuildError, Error};
 use serde_json::{Value, json};
 
-use crate::progress::Progress;
-use crate::sink::{WriteError, err_line};
-use crate::terminal::clean;
+use self::progress::Progress;
+use crate::output::sink::{WriteError, err_line};
+use crate::output::terminal::{self, clean};
+use crate::report::actions;
 
 /// The end of a command other than success.
 #[derive(Debug)]
@@ -78,7 +83,7 @@ impl Failure {
         let hint = match (&self, error) {
             (Failure::Interrupted, _) => Some(progress.describe()),
             (_, Some(error)) if error.connection_cause().is_some() => {
-                let fix = crate::diagnose::hint(error);
+                let fix = diagnose::hint(error);
                 let going_on = may_go_on(progress, error).then(|| progress.describe());
                 match (fix, going_on) {
                     (Some(fix), Some(going_on)) => Some(format!("{fix}\n{going_on}")),
@@ -94,9 +99,9 @@ impl Failure {
             ..
         }) = &self
         {
-            crate::github::saw_last(seen);
+            actions::saw_last(seen);
         }
-        crate::github::failed(kind, &message);
+        actions::failed(kind, &message);
         if json_output {
             let mut object = json!({
                 "kind": kind,
@@ -106,7 +111,7 @@ impl Failure {
                 "job_id": progress.job_id(),
             });
             if let Some(cause) = error.and_then(Error::connection_cause) {
-                object["cause"] = json!(crate::diagnose::cause_name(&cause));
+                object["cause"] = json!(diagnose::cause_name(&cause));
             }
             if let Some(id) = progress.session_id() {
                 object["session_id"] = json!(id);
@@ -115,7 +120,7 @@ impl Failure {
                 object["hint"] = Value::String(hint);
                 object["resume"] = json!(progress.resume_command());
             }
-            err_line(&crate::terminal::json(&json!({ "error": object })));
+            err_line(&terminal::json(&json!({ "error": object })));
         } else {
             match (&self, hint) {
                 (Failure::Interrupted, Some(hint)) => {
@@ -164,7 +169,7 @@ fn exit_code(error: &Error) -> u8 {
         // Refused before sending: the arguments are wrong.
         Error::InvalidRequest(_) | Error::Build(_) => 2,
         // The same every time until the configuration changes (a certificate not trusted).
-        _ if crate::diagnose::is_configuration(error) => 5,
+        _ if diagnose::is_configuration(error) => 5,
         Error::BadRequest(_)
         | Error::Unauthorized(_)
         | Error::Forbidden(_)
