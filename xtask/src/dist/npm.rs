@@ -34,7 +34,8 @@ pub struct Platform {
     pub libc: Option<&'static str>,
 }
 
-/// Every platform the release is built for (the release workflow's targets).
+/// How each target the release may be built for is named on npm. Which are published is
+/// `dist-workspace.toml`'s `targets` ([`published`]); each must be here.
 pub const PLATFORMS: &[Platform] = &[
     linux("x86_64-unknown-linux-gnu", "x64", "glibc"),
     linux("aarch64-unknown-linux-gnu", "arm64", "glibc"),
@@ -88,6 +89,51 @@ impl Platform {
     }
 }
 
+/// The platforms of the release's targets (`targets` in `dist-workspace.toml`, what the
+/// release workflow builds): the main package lists exactly these.
+pub fn published(release: &Release) -> Result<Vec<Platform>, DistError> {
+    let path = release.root.join(super::tool::CONFIG);
+    let text = std::fs::read_to_string(&path).map_err(DistError::io(&path))?;
+    let targets = targets_of(&text).ok_or_else(|| {
+        DistError::Metadata(format!("{} has no `targets = [...]`", path.display()))
+    })?;
+    targets
+        .iter()
+        .map(|target| {
+            Platform::of(target).ok_or_else(|| {
+                DistError::Metadata(format!(
+                    "{} builds {target}, which has no npm name: add it to PLATFORMS in \
+                     xtask/src/dist/npm.rs",
+                    path.display()
+                ))
+            })
+        })
+        .collect()
+}
+
+/// The strings of the `targets = [ ... ]` array of a TOML file (one line or several).
+fn targets_of(text: &str) -> Option<Vec<String>> {
+    let start = text
+        .lines()
+        .position(|line| line.trim_start().starts_with("targets") && line.contains('['))?;
+    let mut array = String::new();
+    for line in text.lines().skip(start) {
+        let line = line.split('#').next().unwrap_or_default();
+        array.push_str(line);
+        if line.contains(']') {
+            break;
+        }
+    }
+    let inside = array.split_once('[')?.1.split_once(']')?.0;
+    Some(
+        inside
+            .split(',')
+            .map(|item| item.trim().trim_matches('"').to_owned())
+            .filter(|item| !item.is_empty())
+            .collect(),
+    )
+}
+
 /// The npm scope of the platform packages: `@OWNER`.
 pub fn scope(release: &Release) -> String {
     format!("@{}", release.owner.to_ascii_lowercase())
@@ -106,9 +152,9 @@ pub fn tarball_name(package: &str, version: &str) -> String {
     )
 }
 
-/// The main package's `package.json`.
-pub fn main_manifest(release: &Release) -> Value {
-    let optional: serde_json::Map<String, Value> = PLATFORMS
+/// The main package's `package.json`, listing the `published` platforms' packages.
+pub fn main_manifest(release: &Release, published: &[Platform]) -> Value {
+    let optional: serde_json::Map<String, Value> = published
         .iter()
         .map(|p| (platform_package(release, p), json!(release.version)))
         .collect();
@@ -169,12 +215,18 @@ fn merge(into: &mut Value, fields: Value) {
 /// Writes the host's platform package and the main package into `target/dist-artifacts/` as `npm pack`
 /// tarballs; returns their paths.
 pub fn package(release: &Release) -> Result<Vec<PathBuf>, DistError> {
-    let platform = Platform::of(&release.target).ok_or_else(|| {
-        DistError::Metadata(format!(
-            "no npm platform package for {}: add it to PLATFORMS in xtask/src/dist/npm.rs",
-            release.target
-        ))
-    })?;
+    let published = published(release)?;
+    let platform = published
+        .iter()
+        .copied()
+        .find(|p| p.target == release.target)
+        .ok_or_else(|| {
+            DistError::Metadata(format!(
+                "{} is not among the release's targets ({})",
+                release.target,
+                super::tool::CONFIG
+            ))
+        })?;
     let stage = stage::dir(release, "npm")?;
     let readme = stage::readme(release);
 
@@ -189,7 +241,12 @@ pub fn package(release: &Release) -> Result<Vec<PathBuf>, DistError> {
     stage::copy_executable(&release.binary, &binary)?;
 
     let main_dir = stage.join(BINARY);
-    write_package(release, &main_dir, &main_manifest(release), &readme)?;
+    write_package(
+        release,
+        &main_dir,
+        &main_manifest(release, &published),
+        &readme,
+    )?;
     let launcher = main_dir.join("bin").join(format!("{BINARY}.js"));
     stage::write_executable(&launcher, LAUNCHER.as_bytes())?;
 
@@ -286,9 +343,27 @@ mod tests {
     }
 
     #[test]
+    fn every_target_of_the_release_has_an_npm_name() {
+        let mut release = super::stage::test_release("x86_64-unknown-linux-gnu");
+        release.root = crate::regen::workspace_root();
+        let published = published(&release).unwrap();
+        assert!(published.contains(&Platform::of("x86_64-unknown-linux-gnu").unwrap()));
+        assert!(published.len() >= 5, "{published:?}");
+    }
+
+    #[test]
+    fn targets_are_read_from_one_line_or_several() {
+        let several =
+            "[dist]\nci = \"github\"\ntargets = [\n    \"a-b\",  # first\n    \"c-d\",\n]\nx = 1\n";
+        assert_eq!(targets_of(several).unwrap(), ["a-b", "c-d"]);
+        assert_eq!(targets_of("targets = [\"x\", \"y\"]").unwrap(), ["x", "y"]);
+        assert_eq!(targets_of("[dist]\nci = \"github\"\n"), None);
+    }
+
+    #[test]
     fn the_main_package_lists_every_platform_at_its_own_version() {
         let release = super::stage::test_release("x86_64-unknown-linux-gnu");
-        let manifest = main_manifest(&release);
+        let manifest = main_manifest(&release, PLATFORMS);
         assert_eq!(manifest["name"], "mintlify-agent");
         assert_eq!(manifest["bin"]["mintlify-agent"], "bin/mintlify-agent.js");
         assert_eq!(
@@ -297,6 +372,8 @@ mod tests {
         );
         let optional = manifest["optionalDependencies"].as_object().unwrap();
         assert_eq!(optional.len(), PLATFORMS.len());
+        let two = main_manifest(&release, &PLATFORMS[..2]);
+        assert_eq!(two["optionalDependencies"].as_object().unwrap().len(), 2);
         assert!(optional.values().all(|v| *v == json!(release.version)));
         // The launcher finds packages by this naming; a rename must change both.
         assert!(LAUNCHER.contains("base.startsWith(\"cli-\")"));

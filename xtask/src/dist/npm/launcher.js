@@ -28,14 +28,6 @@ function isMusl() {
   }
 }
 
-/** This machine's platform as the platform packages are named (`linux-x64`, `linux-x64-musl`). */
-function platformKeys() {
-  const key = `${process.platform}-${process.arch}`;
-  // npm installs the glibc or the musl package by `libc`; asking which libc runs here costs a
-  // report (tens of milliseconds), so it is asked only when both or neither are installed.
-  return process.platform === "linux" ? [key, `${key}-musl`] : [key];
-}
-
 /** The platform packages this version lists, by key (`linux-x64` -> `@scope/cli-linux-x64`). */
 function platformPackages() {
   const packages = new Map();
@@ -75,29 +67,37 @@ function fail(message) {
 
 function main() {
   const packages = platformPackages();
-  const keys = platformKeys().filter((key) => packages.has(key));
+  const base = `${process.platform}-${process.arch}`;
+  const keys = process.platform === "linux" ? [base, `${base}-musl`] : [base];
   const installed = keys
+    .filter((key) => packages.has(key))
     .map((key) => ({ key, binary: binaryOf(packages.get(key)) }))
     .filter((found) => found.binary);
-  const musl = installed.length !== 1 && process.platform === "linux" && isMusl();
-  const here = musl ? platformKeys()[1] : platformKeys()[0];
-  // A static musl binary also runs on glibc; a glibc one does not run on musl.
-  const chosen = installed.find((found) => !musl || found.key.endsWith("-musl"));
-  if (keys.length === 0) {
-    fail(
-      `no prebuilt binary for this platform (${here}): version ${manifest.version} is ` +
-        `published for ${[...packages.keys()].join(", ")}.`,
-    );
-  }
+  // npm installed the package whose os, cpu and libc match. Asking which libc runs here costs a
+  // report (tens of milliseconds), so it is asked only when both or neither are installed.
+  let chosen = installed.length === 1 ? installed[0] : null;
   if (!chosen) {
-    const pkg = packages.get(packages.has(here) ? here : keys[0]);
-    fail(
-      `the binary for this platform (${here}) comes in the optional dependency ` +
-        `${pkg}@${manifest.version}, which is not installed. npm leaves it out with ` +
-        "--omit=optional (or --no-optional), and when a lockfile made on another platform " +
-        "does not list it: install again without those, or add it by hand with " +
-        `\`npm install ${pkg}@${manifest.version}\`.`,
-    );
+    const musl = process.platform === "linux" && isMusl();
+    const here = musl ? `${base}-musl` : base;
+    // A static musl binary also runs on glibc; a glibc one does not run on musl.
+    const usable = musl ? [here] : keys;
+    chosen = installed.find((found) => usable.includes(found.key));
+    const wanted = usable.find((key) => packages.has(key));
+    if (!chosen && !wanted) {
+      fail(
+        `no prebuilt binary for this platform (${here}): version ${manifest.version} is ` +
+          `published for ${[...packages.keys()].join(", ")}.`,
+      );
+    }
+    if (!chosen) {
+      const pkg = `${packages.get(wanted)}@${manifest.version}`;
+      fail(
+        `the binary for this platform (${here}) comes in the optional dependency ${pkg}, ` +
+          "which is not installed. npm leaves it out with --omit=optional (or --no-optional), " +
+          "and when a lockfile made on another platform does not list it: install again " +
+          `without those, or add it by hand with \`npm install ${pkg}\`.`,
+      );
+    }
   }
   const binary = chosen.binary;
 
