@@ -5,13 +5,19 @@ The package checks every structured result against the tool's output schema, so 
 holds our schemas to what the tools return. Over HTTP, a proxy also cuts the connection in the
 middle of a wait_for_job: the client reconnects with Last-Event-ID and gets the result.
 
-Usage: python .ci/mcp_client.py PATH/TO/mintlify-agent
+Usage: python .ci/mcp_client.py COMMAND [ARG...]
+  the server is COMMAND ARG... --fake mcp: a binary (PATH/TO/mintlify-agent), or how a user's
+  agent starts it (npx -y mintlify-agent, uvx mintlify-agent). Prints how long the first
+  tools/list took to be answered after the start.
 """
 
 import asyncio
+import os
 import re
+import signal
 import subprocess
 import sys
+import time
 
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
@@ -33,10 +39,12 @@ def check(condition, what):
         raise SystemExit(f"FAIL: {what}")
 
 
-async def exercise(session: ClientSession, full: bool) -> None:
+async def exercise(session: ClientSession, full: bool, started: float = 0.0) -> None:
     init = await session.initialize()
     check(init.protocol_version == "2025-11-25", f"protocol {init.protocol_version}")
     tools = (await session.list_tools()).tools
+    if started:
+        print(f"stdio: the first tools/list answered {time.monotonic() - started:.2f} s after the start")
     check([t.name for t in tools] == TOOLS, f"tools {[t.name for t in tools]}")
     check(all(t.output_schema for t in tools), "every tool has an output schema")
 
@@ -87,11 +95,14 @@ async def exercise(session: ClientSession, full: bool) -> None:
         check(result.is_error and words in text, f"{name} {arguments}: {text}")
 
 
-async def over_stdio(binary: str) -> None:
-    params = StdioServerParameters(command=binary, args=["--fake", "mcp"])
+async def over_stdio(command: list[str]) -> None:
+    params = StdioServerParameters(
+        command=command[0], args=[*command[1:], "--fake", "mcp"], env=dict(os.environ)
+    )
+    started = time.monotonic()
     async with stdio_client(params) as (read, write):
         async with ClientSession(read, write) as session:
-            await exercise(session, full=True)
+            await exercise(session, full=True, started=started)
 
 
 class CuttingProxy:
@@ -184,31 +195,40 @@ async def resumed_after_a_cut(url: str) -> None:
         proxy.close()
 
 
-async def over_http(binary: str) -> None:
+async def over_http(command: list[str]) -> None:
     server = subprocess.Popen(
-        [binary, "--fake", "mcp", "--http", "127.0.0.1:0"],
+        [*command, "--fake", "mcp", "--http", "127.0.0.1:0"],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
+        # Its own process group, stopped as a terminal stops it: a launcher (npx, uvx) and the
+        # server under it all get the signal.
+        start_new_session=True,
     )
     try:
-        line = server.stderr.readline()
-        url = re.search(r"http://\S+/mcp", line)
-        check(url, f"no URL in {line!r}")
+        # A launcher may print lines of its own first.
+        lines = []
+        url = None
+        while url is None and len(lines) < 20:
+            lines.append(server.stderr.readline())
+            url = re.search(r"http://\S+/mcp", lines[-1])
+            check(lines[-1] or url, f"no URL in {lines!r}")
+        check(url, f"no URL in {lines!r}")
         async with streamable_http_client(url.group(0)) as (read, write):
             async with ClientSession(read, write) as session:
                 await exercise(session, full=False)
         await resumed_after_a_cut(url.group(0))
     finally:
-        server.terminate()
+        os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=10)
 
 
 async def main() -> None:
-    binary = sys.argv[1]
-    await over_stdio(binary)
-    await over_http(binary)
+    command = sys.argv[1:]
+    check(command, __doc__)
+    await over_stdio(command)
+    await over_http(command)
     print(
         "mcp: the official Python client drove every tool over stdio and HTTP, and resumed a "
         "wait cut mid-stream"

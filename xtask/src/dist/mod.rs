@@ -12,7 +12,14 @@
 //! | --- | --- |
 //! | `archive` | `mintlify-agent-cli-<triple>.tar.gz` (`.zip` on Windows) and its `.sha256` |
 //! | `installers` | the shell and PowerShell installers, `sha256.sum`, `dist-manifest.json` |
-//! | `npm`, `wheel`, `mcpb`, `registry` | the npm packages, the PyPI wheel, the MCPB bundle, `server.json` |
+//! | `npm` | `mintlify-agent-<version>.tgz` and the host's `mintlify-agent-cli-<os>-<cpu>-<version>.tgz` (`npm pack`) |
+//! | `wheel` | `mintlify_agent-<version>-py3-none-<platform>.whl` (maturin), its binary the archive's |
+//! | `mcpb` | `mintlify-agent-<triple>.mcpb` (the MCPB CLI) |
+//! | `registry` | `server.json`, which must equal the checked-in one at the root |
+//!
+//! `stage` is what the npm, PyPI and MCPB packagers share: the folder each lays its package out
+//! in (`target/dist-stage/`), the README the registries show, executable file writes. Their
+//! tools (maturin, the MCPB CLI) are pinned and installed into `target/dist-tools/`.
 //!
 //! A packager is `fn package(release: &Release) -> Result<Vec<PathBuf>, DistError>` (the files
 //! it wrote); one that derives checked-in files from the version or the owner also has
@@ -21,7 +28,12 @@
 mod archive;
 mod derived;
 mod installers;
+mod mcpb;
+mod npm;
+mod registry;
+mod stage;
 mod tool;
+mod wheel;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -179,7 +191,14 @@ pub fn run(root: &Path) -> Result<Vec<String>, DistError> {
     build(&release)?;
     let built = started.elapsed();
     // Each packager in turn; the order matters only for the printed list.
-    let packagers: [Packager; 2] = [archive::package, installers::package];
+    let packagers: [Packager; 6] = [
+        archive::package,
+        installers::package,
+        npm::package,
+        wheel::package,
+        mcpb::package,
+        registry::package,
+    ];
     let mut written = Vec::new();
     for package in packagers {
         written.extend(package(&release)?);
@@ -206,7 +225,7 @@ pub fn run(root: &Path) -> Result<Vec<String>, DistError> {
 /// returns one line per disagreement (none: all agree).
 pub fn check(root: &Path) -> Result<Vec<String>, DistError> {
     let release = Release::from_workspace(root)?;
-    let checks: [Check; 1] = [derived::check];
+    let checks: [Check; 2] = [derived::check, registry::check];
     let mut problems = Vec::new();
     for check in checks {
         problems.extend(check(&release)?);
