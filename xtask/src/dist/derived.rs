@@ -3,7 +3,8 @@
 //!
 //! - every `github.com/OWNER/NAME` and `OWNER/NAME@REF` of this repository's NAME, in every
 //!   tracked text file, names the owner of `repository` (a fork that changes `repository`
-//!   is told each line to change), and every `OWNER/NAME@vX.Y.Z` names the version;
+//!   is told each line to change), and every `OWNER/NAME@vX.Y.Z` and
+//!   `…/releases/download/vX.Y.Z` names the version;
 //! - `action.yml` installs this version by default, from this repository's releases;
 //! - path dependencies between the published crates ask for this version;
 //! - `CHANGELOG.md` has a section for this version;
@@ -50,7 +51,8 @@ pub fn check(release: &Release) -> Result<Vec<String>, DistError> {
 pub struct Reference {
     /// The owner it names.
     pub owner: String,
-    /// What follows `@`, when it is an action reference (`v0.1.0`, `main`).
+    /// What follows `@` in an action reference (`v0.1.0`, `main`), or the tag in a release's
+    /// URL (`…/releases/download/v0.1.0/…`).
     pub at: Option<String>,
     /// The text as found, for the message.
     pub text: String,
@@ -115,11 +117,17 @@ pub fn references(text: &str, name: &str) -> Vec<Reference> {
             continue;
         }
         let before = &text[..owner_start];
-        let at = after.strip_prefix('@').map(|rest| {
+        // `@REF` of an action, or the tag of a release's download URL.
+        let tag = |rest: &str| {
             rest.chars()
                 .take_while(|c| is_part(*c) || *c == '/')
                 .collect::<String>()
-        });
+        };
+        let at = after.strip_prefix('@').map(tag);
+        let release_tag = ["/releases/download/", "/releases/tag/"]
+            .iter()
+            .find_map(|p| after.strip_prefix(p))
+            .map(|rest| tag(rest).split('/').next().unwrap_or_default().to_owned());
         // `github.com/OWNER/NAME`, or an action reference `OWNER/NAME@REF`; paths such as
         // `../mintlify-agent` or `target/mintlify-agent` are neither.
         if !(before.ends_with("github.com/") || at.is_some()) {
@@ -128,7 +136,7 @@ pub fn references(text: &str, name: &str) -> Vec<Reference> {
         let end = text.len() - after.len() + at.as_ref().map_or(0, |a| a.len() + 1);
         found.push(Reference {
             owner: owner.to_owned(),
-            at,
+            at: at.or(release_tag),
             text: text[owner_start..end].to_owned(),
             offset: owner_start,
         });
@@ -274,12 +282,14 @@ mod tests {
         assert_eq!(
             found(
                 "see https://github.com/acme/mintlify-agent/releases and \
-                 `uses: acme/mintlify-agent@v0.1.0`, git clone https://github.com/OWNER/mintlify-agent.git"
+                 `uses: acme/mintlify-agent@v0.1.0`, git clone https://github.com/OWNER/mintlify-agent.git \
+                 curl https://github.com/acme/mintlify-agent/releases/download/v0.3.0/x.sh"
             ),
             [
                 ("acme".to_owned(), None),
                 ("acme".to_owned(), Some("v0.1.0".to_owned())),
                 ("OWNER".to_owned(), None),
+                ("acme".to_owned(), Some("v0.3.0".to_owned())),
             ]
         );
         for other in [
@@ -319,6 +329,14 @@ mod tests {
         assert_eq!(problems("uses: acme/mintlify-agent@v0.1.0"), 1);
         assert_eq!(problems("uses: OWNER/mintlify-agent@v0.2.0"), 1);
         assert_eq!(problems("https://github.com/mintlify/mintlify-agent"), 1);
+        assert_eq!(
+            problems("https://github.com/acme/mintlify-agent/releases/download/v0.2.0/i.sh"),
+            0
+        );
+        assert_eq!(
+            problems("https://github.com/acme/mintlify-agent/releases/download/v0.1.0/i.sh"),
+            1
+        );
     }
 
     #[test]
