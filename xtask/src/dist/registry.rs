@@ -112,10 +112,27 @@ fn environment() -> Value {
     ])
 }
 
-/// The file's text: pretty JSON and a final newline.
+/// The file's text: pretty JSON with its keys sorted, and a final newline.
 pub fn render(release: &Release) -> Result<String, DistError> {
-    let value = server_json(release)?;
+    let value = sorted(server_json(release)?);
     Ok(serde_json::to_string_pretty(&value).expect("a JSON value serializes") + "\n")
+}
+
+/// The value with every object's keys in sorted order. serde_json keeps insertion order when
+/// any crate in the build turns on its `preserve_order` (the SDK's `v1` does, and `cargo test
+/// --workspace` unifies features), so the text would otherwise depend on what else was built.
+fn sorted(value: Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let entries: std::collections::BTreeMap<String, Value> = map
+                .into_iter()
+                .map(|(key, value)| (key, sorted(value)))
+                .collect();
+            Value::Object(entries.into_iter().collect())
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(sorted).collect()),
+        other => other,
+    }
 }
 
 /// Writes `server.json` into `target/dist-artifacts/` (the one to publish; the checked-in one must equal it).
