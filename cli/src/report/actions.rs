@@ -48,11 +48,6 @@ fn actions() -> Option<&'static Actions> {
         .as_ref()
 }
 
-/// Whether the CLI runs in GitHub Actions.
-pub(crate) fn active() -> bool {
-    actions().is_some()
-}
-
 fn record(change: impl FnOnce(&mut Record)) {
     if let Some(actions) = actions() {
         change(
@@ -161,7 +156,7 @@ pub(crate) fn saw_last(seen: &mintlify_agent::LastSeen) {
 
 /// A command that failed: an `::error` annotation titled by its kind.
 pub(crate) fn failed(kind: &str, message: &str) {
-    if !active() {
+    if !in_actions() {
         return;
     }
     let title = match kind {
@@ -245,7 +240,7 @@ fn random_token() -> String {
 /// A workflow command on standard error (the runner reads commands there as on stdout, and
 /// stdout stays the command's output): `::error title=…::message`.
 fn command(level: &str, title: &str, message: &str) {
-    if !active() {
+    if !in_actions() {
         return;
     }
     let line = format!(

@@ -10,11 +10,12 @@ use mintlify_agent_testkit::{Fault, JobLifecycle, Operation, TestServer};
 use proptest::prelude::*;
 use rmcp::model::{
     CallToolRequest, CallToolRequestParams, CallToolResult, ClientCapabilities, ClientConfig,
-    ClientRequest, Implementation, ProgressNotificationParam, ProtocolVersion, ServerResult,
+    ClientRequest, Implementation, JsonRpcMessage, ProgressNotificationParam, ProtocolVersion,
+    ServerNotification, ServerResult,
 };
-use rmcp::service::{NotificationContext, PeerRequestOptions, RunningService};
+use rmcp::service::{PeerRequestOptions, RunningService, RxJsonRpcMessage, TxJsonRpcMessage};
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
-use rmcp::transport::{StreamableHttpClientTransport, TokioChildProcess};
+use rmcp::transport::{StreamableHttpClientTransport, TokioChildProcess, Transport};
 use rmcp::{ClientHandler, RoleClient, ServiceExt};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -54,27 +55,53 @@ fn command(server: &TestServer, args: &[&str]) -> Command {
     command
 }
 
-/// A client that keeps every progress notification it gets.
+/// A client whose transport keeps every progress notification it reads ([`InOrder`]).
 #[derive(Clone, Default)]
 struct Recorder {
     progress: Arc<Mutex<Vec<ProgressNotificationParam>>>,
 }
 
 impl ClientHandler for Recorder {
-    async fn on_progress(
-        &self,
-        params: ProgressNotificationParam,
-        _context: NotificationContext<RoleClient>,
-    ) {
-        self.progress.lock().unwrap().push(params);
-    }
-
     fn get_info(&self) -> ClientConfig {
         ClientConfig::new(
             ClientCapabilities::default(),
             Implementation::new("mintlify-agent-mcp-test", "1"),
         )
         .with_protocol_version(ProtocolVersion::V_2025_11_25)
+    }
+}
+
+/// A transport that records progress notifications as it reads them, so in the order the
+/// server sent them and before the response that follows them. rmcp's client runs each
+/// notification's handler on a task of its own: handlers may see them out of order, and after
+/// the response (which made a_wait_reports_progress_and_stops_when_cancelled flaky under load).
+struct InOrder<T> {
+    inner: T,
+    progress: Arc<Mutex<Vec<ProgressNotificationParam>>>,
+}
+
+impl<T: Transport<RoleClient>> Transport<RoleClient> for InOrder<T> {
+    type Error = T::Error;
+
+    fn send(
+        &mut self,
+        item: TxJsonRpcMessage<RoleClient>,
+    ) -> impl Future<Output = Result<(), Self::Error>> + Send + 'static {
+        self.inner.send(item)
+    }
+
+    async fn receive(&mut self) -> Option<RxJsonRpcMessage<RoleClient>> {
+        let message = self.inner.receive().await;
+        if let Some(JsonRpcMessage::Notification(notification)) = &message
+            && let ServerNotification::ProgressNotification(progress) = &notification.notification
+        {
+            self.progress.lock().unwrap().push(progress.params.clone());
+        }
+        message
+    }
+
+    fn close(&mut self) -> impl Future<Output = Result<(), Self::Error>> + Send {
+        self.inner.close()
     }
 }
 
@@ -86,7 +113,12 @@ async fn stdio(server: &TestServer, args: &[&str]) -> (Client, tokio::process::C
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let client = Recorder::default().serve(transport).await.unwrap();
+    let recorder = Recorder::default();
+    let transport = InOrder {
+        inner: transport,
+        progress: recorder.progress.clone(),
+    };
+    let client = recorder.serve(transport).await.unwrap();
     (client, stderr.unwrap())
 }
 
@@ -450,19 +482,7 @@ async fn a_wait_reports_progress_and_stops_when_cancelled() {
         "{}",
         text(&result)
     );
-    // rmcp's client hands each notification to the handler on a task of its own, and the
-    // response straight to the caller: the last notification, sent before the response, may
-    // be recorded just after it.
-    let last = format!("job {id}: completed");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let progress = loop {
-        let progress = client.service().progress.lock().unwrap().clone();
-        let done = progress.iter().any(|p| p.message.as_deref() == Some(&last));
-        if done || Instant::now() > deadline {
-            break progress;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    };
+    let progress = client.service().progress.lock().unwrap().clone();
     let messages: Vec<&str> = progress
         .iter()
         .filter_map(|p| p.message.as_deref())
