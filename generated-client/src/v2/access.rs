@@ -151,7 +151,7 @@ impl Client {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ApiFailure;
+    use crate::error::ApiFailure;
 
     fn failure(status: u16, message: Option<&str>) -> ApiFailure {
         ApiFailure {
