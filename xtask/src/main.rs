@@ -11,7 +11,9 @@
 //!                                and a synthetic spec of 1,000 operations
 //! cargo xtask msrv               fail if a dependency of the client needs a newer Rust than
 //!                                the workspace's rust-version
-//! cargo xtask dist               every release artifact for this machine into target/dist/
+//! cargo xtask dist [--target T]  every release artifact for this machine (or target T, as
+//!                                each runner of release.yml builds its own) into
+//!                                target/dist-artifacts/
 //! cargo xtask dist --check       fail if a checked-in file disagrees with the workspace's
 //!                                version or repository owner
 //! ```
@@ -29,7 +31,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 const USAGE: &str = "usage: cargo xtask regen [--check] | check | upstream [SPEC...] \
-                     | bench [SPEC...] [--runs N] | msrv | dist [--check]   (each takes --root DIR)";
+                     | bench [SPEC...] [--runs N] | msrv | dist [--check | --target TRIPLE]   (each takes --root DIR)";
 
 /// A command and its arguments.
 enum Command {
@@ -37,7 +39,7 @@ enum Command {
     Upstream { specs: Vec<PathBuf> },
     Bench { specs: Vec<PathBuf>, runs: usize },
     Msrv,
-    Dist { check: bool },
+    Dist { check: bool, target: Option<String> },
 }
 
 /// Parses the arguments after `cargo xtask`; `None` for a usage error.
@@ -53,7 +55,10 @@ fn parse(args: impl IntoIterator<Item = String>) -> Option<(Command, PathBuf)> {
             runs: 5,
         },
         "msrv" => Command::Msrv,
-        "dist" => Command::Dist { check: false },
+        "dist" => Command::Dist {
+            check: false,
+            target: None,
+        },
         _ => return None,
     };
     let explicit_check = matches!(command, Command::Regen { check: true });
@@ -61,7 +66,25 @@ fn parse(args: impl IntoIterator<Item = String>) -> Option<(Command, PathBuf)> {
         match (arg.as_str(), &mut command) {
             ("--root", _) => root = PathBuf::from(args.next()?),
             ("--check", Command::Regen { check }) if !explicit_check => *check = true,
-            ("--check", Command::Dist { check }) => *check = true,
+            (
+                "--check",
+                Command::Dist {
+                    check,
+                    target: None,
+                },
+            ) => *check = true,
+            (
+                "--target",
+                Command::Dist {
+                    check: false,
+                    target,
+                },
+            ) if target.is_none() => {
+                *target = Some(
+                    args.next()
+                        .filter(|t| !t.is_empty() && !t.starts_with('-'))?,
+                );
+            }
             ("--runs", Command::Bench { runs, .. }) => {
                 *runs = args.next()?.parse().ok().filter(|n| *n > 0)?;
             }
@@ -100,8 +123,11 @@ fn main() -> ExitCode {
         }
         Command::Bench { specs, runs } => report(bench::run(&root, &specs, runs)),
         Command::Msrv => msrv(&root),
-        Command::Dist { check: false } => report(dist::run(&root).map_err(|e| e.to_string())),
-        Command::Dist { check: true } => dist_check(&root),
+        Command::Dist {
+            check: false,
+            target,
+        } => report(dist::run(&root, target.as_deref()).map_err(|e| e.to_string())),
+        Command::Dist { check: true, .. } => dist_check(&root),
     }
 }
 
@@ -261,12 +287,26 @@ mod tests {
         assert!(matches!(parsed(&["msrv"]), Some(Command::Msrv)));
         assert!(matches!(
             parsed(&["dist"]),
-            Some(Command::Dist { check: false })
+            Some(Command::Dist {
+                check: false,
+                target: None
+            })
         ));
         assert!(matches!(
             parsed(&["dist", "--check"]),
-            Some(Command::Dist { check: true })
+            Some(Command::Dist {
+                check: true,
+                target: None
+            })
         ));
+        let Some(Command::Dist {
+            check: false,
+            target: Some(target),
+        }) = parsed(&["dist", "--target", "aarch64-apple-darwin"])
+        else {
+            panic!("dist --target")
+        };
+        assert_eq!(target, "aarch64-apple-darwin");
         let Some(Command::Upstream { specs }) = parsed(&["upstream", "a.json", "b.yaml"]) else {
             panic!("upstream")
         };
@@ -291,6 +331,12 @@ mod tests {
             &["bench", "--runs"],
             &["msrv", "--check"],
             &["dist", "x"],
+            &["dist", "--target"],
+            &["dist", "--target", ""],
+            &["dist", "--target", "--check"],
+            &["dist", "--check", "--target", "x86_64-unknown-linux-gnu"],
+            &["dist", "--target", "a", "--check"],
+            &["dist", "--target", "a", "--target", "b"],
             &["upstream", "--root"],
         ] {
             assert!(parsed(args).is_none(), "{args:?}");

@@ -1,12 +1,13 @@
-//! `cargo xtask dist`: every artifact of a release, built for this machine's target into
-//! `target/dist-artifacts/`, each file printed with its size; `--check` instead fails when a checked-in
+//! `cargo xtask dist`: every artifact of a release, built for this machine's target (or the
+//! one `--target` names) into `target/dist-artifacts/`, each file printed with its size; `--check` instead fails when a checked-in
 //! file disagrees with the workspace's version or owner.
 //!
 //! One [`Release`] describes what is shipped (read from the root `Cargo.toml`'s
 //! `[workspace.package]`: `version` and `repository`, the only places they are set). The CLI is
-//! built once, by cargo-dist's `dist build --artifacts=local` for this target (profile
-//! `dist`, default features) exactly as each runner of `.github/workflows/release.yml` builds
-//! its own; each packager then turns it into its artifacts:
+//! built once, by cargo-dist's `dist build --artifacts=local` for the target (profile `dist`,
+//! default features); each packager then turns it into its artifacts. Each runner of the release
+//! workflow runs this same command for its own target (`.github/workflows/build-release.yml`), so
+//! what CI tests here is what the workflow builds:
 //!
 //! | module | writes |
 //! | --- | --- |
@@ -62,7 +63,7 @@ pub struct Release {
     pub owner: String,
     /// The repository's name (`NAME` above).
     pub name: String,
-    /// The target triple the binary is built for (this machine's).
+    /// The target triple the binary is built for (this machine's unless `--target` says).
     pub target: String,
     /// The built binary (it exists once [`build`] has run).
     pub binary: PathBuf,
@@ -72,10 +73,14 @@ pub struct Release {
 }
 
 impl Release {
-    /// The release described by the workspace at `root`, for this machine's target.
-    pub fn from_workspace(root: &Path) -> Result<Release, DistError> {
+    /// The release described by the workspace at `root`, for `target` (this machine's when
+    /// `None`).
+    pub fn from_workspace(root: &Path, target: Option<&str>) -> Result<Release, DistError> {
         let metadata = cargo_metadata(root)?;
-        let target = host_target()?;
+        let target = match target {
+            Some(target) => target.to_owned(),
+            None => host_target()?,
+        };
         Release::from_metadata(root, &metadata, &target)
     }
 
@@ -183,10 +188,10 @@ type Packager = fn(&Release) -> Result<Vec<PathBuf>, DistError>;
 /// A check of checked-in files: one line per disagreement.
 type Check = fn(&Release) -> Result<Vec<String>, DistError>;
 
-/// Builds the release for this machine into `target/dist-artifacts/`; returns each file written with
-/// its size, as lines to print.
-pub fn run(root: &Path) -> Result<Vec<String>, DistError> {
-    let release = Release::from_workspace(root)?;
+/// Builds the release for `target` (this machine's when `None`) into `target/dist-artifacts/`;
+/// returns each file written with its size, as lines to print.
+pub fn run(root: &Path, target: Option<&str>) -> Result<Vec<String>, DistError> {
+    let release = Release::from_workspace(root, target)?;
     let started = std::time::Instant::now();
     build(&release)?;
     let built = started.elapsed();
@@ -224,7 +229,7 @@ pub fn run(root: &Path) -> Result<Vec<String>, DistError> {
 /// Checks that the checked-in files derived from the version and the owner agree with them;
 /// returns one line per disagreement (none: all agree).
 pub fn check(root: &Path) -> Result<Vec<String>, DistError> {
-    let release = Release::from_workspace(root)?;
+    let release = Release::from_workspace(root, None)?;
     let checks: [Check; 2] = [derived::check, registry::check];
     let mut problems = Vec::new();
     for check in checks {

@@ -391,7 +391,7 @@ mod tests {
     #[test]
     fn the_checked_in_server_json_is_what_the_workspace_gives() {
         let root = crate::regen::workspace_root();
-        let release = crate::dist::Release::from_workspace(&root).unwrap();
+        let release = crate::dist::Release::from_workspace(&root, None).unwrap();
         assert_eq!(check(&release).unwrap(), Vec::<String>::new());
     }
 
