@@ -8,7 +8,9 @@
 //! it that apply to a package-only server (required fields, lengths, the name's pattern, a
 //! specific version, transports, arguments, environment variables), plus the registry's own
 //! semantic checks of the same fields (no version ranges, no `latest`, stdio without a URL). The
-//! file was also validated once against the real schema with check-jsonschema (README).
+//! file was validated once by hand against the real schema with check-jsonschema, when this
+//! module was written; at each release the registry itself validates it again
+//! (`mcp-publisher publish` in `.github/workflows/publish-packages.yml`).
 
 use std::path::PathBuf;
 
