@@ -6,11 +6,11 @@
 
 use std::path::Path;
 
-use mintlify_agent::stream::{
-    AgentEvent, Decoder, Part, Protocol, ReasoningDetail, ToolState, Transcript,
-};
+use mintlify_agent::stream::{AgentEvent, Decoder, Protocol, Transcript};
 use proptest::prelude::*;
 use serde_json::{Value, json};
+
+use crate::support::ai4;
 
 fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(
@@ -894,98 +894,18 @@ fn v4_message(transcript: &Transcript, events: &[AgentEvent]) -> Value {
             _ => {}
         }
     }
-    let mut reasoning: Option<String> = None;
     let mut invocations = Vec::new();
-    let parts: Vec<Value> = transcript
-        .parts
-        .iter()
-        // AI SDK 4 keeps `2` data apart from the message (useChat's `data`).
-        .filter(|part| !matches!(part, Part::Data { .. }))
-        .map(|part| match part {
-            Part::StepStart => json!({ "type": "step-start" }),
-            Part::Text { text, .. } => json!({ "type": "text", "text": text }),
-            Part::Reasoning { text, details, .. } => {
-                if details
-                    .iter()
-                    .any(|d| matches!(d, ReasoningDetail::Text { .. }))
-                {
-                    reasoning.get_or_insert_default().push_str(text);
-                }
-                let details: Vec<Value> = details
-                    .iter()
-                    .map(|detail| match detail {
-                        ReasoningDetail::Text { text, signature } => {
-                            let mut detail = json!({ "type": "text", "text": text });
-                            if let Some(signature) = signature {
-                                detail["signature"] = json!(signature);
-                            }
-                            detail
-                        }
-                        ReasoningDetail::Redacted { data } => {
-                            json!({ "type": "redacted", "data": data })
-                        }
-                        other => panic!("{other:?}"),
-                    })
-                    .collect();
-                json!({ "type": "reasoning", "reasoning": text, "details": details })
-            }
-            Part::Tool(call) => {
-                let state = match call.state {
-                    ToolState::InputStreaming => "partial-call",
-                    ToolState::InputAvailable => "call",
-                    ToolState::OutputAvailable => "result",
-                    other => panic!("no AI SDK 4 state: {other:?}"),
-                };
-                let mut invocation = json!({
-                    "state": state, "step": steps[&call.tool_call_id],
-                    "toolCallId": call.tool_call_id, "toolName": call.tool_name,
-                });
-                if let Some(args) = call.partial_input() {
-                    invocation["args"] = args;
-                }
-                if let Some(output) = &call.output {
-                    invocation["result"] = output.clone();
-                }
-                invocations.push(invocation.clone());
-                json!({ "type": "tool-invocation", "toolInvocation": invocation })
-            }
-            Part::SourceUrl {
-                source_id,
-                url,
-                title,
-                provider_metadata,
-            } => {
-                let mut source = json!({ "sourceType": "url", "id": source_id, "url": url });
-                if let Some(title) = title {
-                    source["title"] = json!(title);
-                }
-                if let Some(metadata) = provider_metadata {
-                    source["providerMetadata"] = metadata.clone();
-                }
-                json!({ "type": "source", "source": source })
-            }
-            Part::File {
-                media_type, url, ..
-            } => {
-                let data = url.split_once(";base64,").unwrap().1;
-                json!({ "type": "file", "mimeType": media_type, "data": data })
-            }
-            other => panic!("not in AI SDK 4: {other:?}"),
-        })
-        .collect();
-    let mut message = json!({
-        "id": transcript.message_id, "role": "assistant", "content": transcript.text(), "parts": parts
+    let parts = ai4::parts(transcript, |call, state| {
+        let invocation = ai4::invocation(call, state, steps[&call.tool_call_id]);
+        invocations.push(invocation.clone());
+        invocation
     });
-    if !invocations.is_empty() {
-        message["toolInvocations"] = json!(invocations);
-    }
-    if !transcript.annotations.is_empty() {
-        message["annotations"] = json!(transcript.annotations);
-    }
-    if let Some(reasoning) = reasoning {
-        message["reasoning"] = json!(reasoning);
-    }
-    message
+    ai4::message(
+        json!(transcript.message_id),
+        transcript,
+        parts,
+        &invocations,
+    )
 }
 
 /// An AI SDK 4 data item as useChat's `data` list holds it (our `Data` event, written back).

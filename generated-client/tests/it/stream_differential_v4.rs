@@ -16,10 +16,10 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use mintlify_agent::stream::{
-    AgentEvent, Decoder, Part, Protocol, ReasoningDetail, StreamError, ToolState, Transcript,
-};
+use mintlify_agent::stream::{AgentEvent, Decoder, Part, Protocol, StreamError, Transcript};
 use serde_json::{Value, json};
+
+use crate::support::ai4;
 
 fn cases() -> (String, Value) {
     let path = std::env::var("DIFFERENTIAL_V4")
@@ -201,111 +201,24 @@ fn tool<'a>(transcript: &'a Transcript, id: &str) -> Option<&'a mintlify_agent::
 /// step of each tool call (the count of `e` parts before its last `b` or `9`) comes from the
 /// events.
 fn v4_message(transcript: &Transcript, sim: &Invocations) -> Value {
-    let steps: HashMap<String, u64> = sim
-        .parts
-        .iter()
-        .map(|(id, i)| (id.clone(), i["step"].as_u64().unwrap_or(0)))
-        .collect();
-    let mut reasoning: Option<String> = None;
-    let parts: Vec<Value> = transcript
-        .parts
-        .iter()
-        // AI SDK 4 keeps `2` data apart from the message (useChat's `data`).
-        .filter(|part| !matches!(part, Part::Data { .. }))
-        .map(|part| match part {
-            Part::StepStart => json!({ "type": "step-start" }),
-            Part::Text { text, .. } => json!({ "type": "text", "text": text }),
-            Part::Reasoning { text, details, .. } => {
-                if details
-                    .iter()
-                    .any(|d| matches!(d, ReasoningDetail::Text { .. }))
-                {
-                    reasoning.get_or_insert_default().push_str(text);
-                }
-                let details: Vec<Value> = details
-                    .iter()
-                    .map(|detail| match detail {
-                        ReasoningDetail::Text { text, signature } => {
-                            let mut detail = json!({ "type": "text", "text": text });
-                            if let Some(signature) = signature {
-                                detail["signature"] = json!(signature);
-                            }
-                            detail
-                        }
-                        ReasoningDetail::Redacted { data } => {
-                            json!({ "type": "redacted", "data": data })
-                        }
-                        other => panic!("{other:?}"),
-                    })
-                    .collect();
-                json!({ "type": "reasoning", "reasoning": text, "details": details })
-            }
-            Part::Tool(call) => {
-                let state = match call.state {
-                    ToolState::InputStreaming => "partial-call",
-                    ToolState::InputAvailable => "call",
-                    ToolState::OutputAvailable => "result",
-                    other => panic!("no AI SDK 4 state: {other:?}"),
-                };
-                let mut invocation = json!({
-                    "state": state, "step": steps.get(&call.tool_call_id).copied().unwrap_or(0),
-                    "toolCallId": call.tool_call_id, "toolName": call.tool_name,
-                });
-                if let Some(args) = call.partial_input() {
-                    invocation["args"] = args;
-                }
-                if let Some(output) = &call.output {
-                    invocation["result"] = output.clone();
-                }
-                // Documented difference: with an id started or called twice, AI SDK 4 gives a
-                // result the first call's arguments; ours keeps the last call's.
-                if sim.reused(&call.tool_call_id) {
-                    invocation = sim.parts[&call.tool_call_id].clone();
-                }
-                json!({ "type": "tool-invocation", "toolInvocation": invocation })
-            }
-            Part::SourceUrl {
-                source_id,
-                url,
-                title,
-                provider_metadata,
-            } => {
-                let mut source = json!({ "sourceType": "url", "id": source_id, "url": url });
-                if let Some(title) = title {
-                    source["title"] = json!(title);
-                }
-                if let Some(metadata) = provider_metadata {
-                    source["providerMetadata"] = metadata.clone();
-                }
-                json!({ "type": "source", "source": source })
-            }
-            Part::File {
-                media_type, url, ..
-            } => {
-                let data = url.split_once(";base64,").map_or(url.as_str(), |(_, d)| d);
-                json!({ "type": "file", "mimeType": media_type, "data": data })
-            }
-            other => panic!("not in AI SDK 4: {other:?}"),
-        })
-        .collect();
+    let parts = ai4::parts(transcript, |call, state| {
+        // Documented difference: with an id started or called twice, AI SDK 4 gives a result
+        // the first call's arguments; ours keeps the last call's.
+        if sim.reused(&call.tool_call_id) {
+            return sim.parts[&call.tool_call_id].clone();
+        }
+        let step = sim
+            .parts
+            .get(&call.tool_call_id)
+            .map_or(0, |i| i["step"].as_u64().unwrap_or(0));
+        ai4::invocation(call, state, step)
+    });
     // Without a start-step the message keeps the id the chat client generated.
     let id = transcript
         .message_id
         .clone()
         .unwrap_or_else(|| "generated".into());
-    let mut message = json!({
-        "id": id, "role": "assistant", "content": transcript.text(), "parts": parts
-    });
-    if !sim.list.is_empty() {
-        message["toolInvocations"] = json!(sim.list);
-    }
-    if !transcript.annotations.is_empty() {
-        message["annotations"] = json!(transcript.annotations);
-    }
-    if let Some(reasoning) = reasoning {
-        message["reasoning"] = json!(reasoning);
-    }
-    message
+    ai4::message(json!(id), transcript, parts, &sim.list)
 }
 
 /// An AI SDK 4 data item as useChat's `data` list holds it (our `Data` event, written back).

@@ -1,9 +1,12 @@
 //! Helpers shared by the SDK's end-to-end suites: clients for the test kit's server that retry
-//! fast, request counts, `raw`, a bare TCP server that sends what no real server would, and
-//! `differential`, which runs the AI SDK's differential samples.
+//! fast, request counts, `raw`, a bare TCP server that sends what no real server would,
+//! `differential`, which runs the AI SDK's differential samples, and `ai4`, a transcript as AI
+//! SDK 4's chat client shapes its message.
 
 #![allow(dead_code, clippy::unwrap_used)]
 
+#[cfg(feature = "v1")]
+pub mod ai4;
 pub mod differential;
 pub mod raw;
 
