@@ -10,7 +10,7 @@ use mintlify_agent::stream::{AgentEvent, Decoder, Protocol, Transcript};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
-use crate::support::ai4;
+use crate::support::{ai4, js_numbers};
 
 fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(
@@ -792,24 +792,6 @@ fn the_fixtures_cover_every_chunk_type_of_the_schema() {
             covered,
             "no fixture case has a {kind} chunk: add one to generate.mjs"
         );
-    }
-}
-
-/// `value` with every number as JavaScript holds it: a whole float is an integer.
-fn js_numbers(value: Value) -> Value {
-    match value {
-        Value::Number(n) => match n.as_f64() {
-            Some(f) if f.fract() == 0.0 && f.abs() < 9e15 => json!(f as i64),
-            _ => Value::Number(n),
-        },
-        Value::Array(items) => Value::Array(items.into_iter().map(js_numbers).collect()),
-        Value::Object(fields) => Value::Object(
-            fields
-                .into_iter()
-                .map(|(k, v)| (k, js_numbers(v)))
-                .collect(),
-        ),
-        other => other,
     }
 }
 

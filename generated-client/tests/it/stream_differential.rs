@@ -18,6 +18,8 @@ use std::path::Path;
 use mintlify_agent::stream::{AgentEvent, Decoder, Part, StreamError, Transcript};
 use serde_json::{Value, json};
 
+use crate::support::js_numbers;
+
 fn cases() -> (String, Value) {
     let path = std::env::var("DIFFERENTIAL")
         .ok()
@@ -173,25 +175,6 @@ fn failure_name(failure: &str) -> String {
         format!("metadata: {key}")
     } else {
         failure.to_owned()
-    }
-}
-
-/// `value` with every number as JavaScript holds it: a whole float is an integer (JSON has one
-/// number type; `2.5e3` is 2500 there and `2500.0` in a serde_json value).
-fn js_numbers(value: Value) -> Value {
-    match value {
-        Value::Number(n) => match n.as_f64() {
-            Some(f) if f.fract() == 0.0 && f.abs() < 9e15 => json!(f as i64),
-            _ => Value::Number(n),
-        },
-        Value::Array(items) => Value::Array(items.into_iter().map(js_numbers).collect()),
-        Value::Object(fields) => Value::Object(
-            fields
-                .into_iter()
-                .map(|(k, v)| (k, js_numbers(v)))
-                .collect(),
-        ),
-        other => other,
     }
 }
 

@@ -19,7 +19,7 @@ use std::path::Path;
 use mintlify_agent::stream::{AgentEvent, Decoder, Part, Protocol, StreamError, Transcript};
 use serde_json::{Value, json};
 
-use crate::support::ai4;
+use crate::support::{ai4, js_numbers};
 
 fn cases() -> (String, Value) {
     let path = std::env::var("DIFFERENTIAL_V4")
@@ -316,25 +316,6 @@ fn read(items: &[Result<AgentEvent, StreamError>]) -> (Value, Value, Option<Stri
         update.0 = v4_message(&transcript, &sim);
     }
     (update.0, update.1, None)
-}
-
-/// `value` with every number as JavaScript holds it: a whole float is an integer (`2.5e3` is
-/// 2500 there and `2500.0` in a serde_json value).
-fn js_numbers(value: Value) -> Value {
-    match value {
-        Value::Number(n) => match n.as_f64() {
-            Some(f) if f.fract() == 0.0 && f.abs() < 9e15 => json!(f as i64),
-            _ => Value::Number(n),
-        },
-        Value::Array(items) => Value::Array(items.into_iter().map(js_numbers).collect()),
-        Value::Object(fields) => Value::Object(
-            fields
-                .into_iter()
-                .map(|(k, v)| (k, js_numbers(v)))
-                .collect(),
-        ),
-        other => other,
-    }
 }
 
 /// Compares one case; `Err` says how it differs.

@@ -125,3 +125,23 @@ impl std::io::Write for LogWriter {
         Ok(())
     }
 }
+
+/// `value` with every number as JavaScript holds it: a whole float is an integer (JSON has one
+/// number type; `2.5e3` is 2500 there and `2500.0` in a serde_json value).
+pub fn js_numbers(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) => match n.as_f64() {
+            Some(f) if f.fract() == 0.0 && f.abs() < 9e15 => serde_json::json!(f as i64),
+            _ => Value::Number(n),
+        },
+        Value::Array(items) => Value::Array(items.into_iter().map(js_numbers).collect()),
+        Value::Object(fields) => Value::Object(
+            fields
+                .into_iter()
+                .map(|(k, v)| (k, js_numbers(v)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
