@@ -124,9 +124,21 @@ printf 'registry=%s\n//127.0.0.1:%s/:_authToken=ci-local\n' "$registry" "$port" 
 : >npmrc-global
 export npm_config_userconfig=$work/npmrc npm_config_globalconfig=$work/npmrc-global
 export npm_config_cache=$work/npm-cache npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
-npm publish --silent "$platform_tgz"
-npm publish --silent "$main_tgz"
-pass "published $(basename "$platform_tgz") and $(basename "$main_tgz") to $registry"
+# The release workflow's own npm step (.github/workflows/publish-packages.yml), its script run
+# as it is: the platform package, then the main one; run again, it publishes nothing.
+"$python" - "$ci/../.github/workflows/publish-packages.yml" >publish-npm.sh <<'EOF'
+import sys, yaml
+steps = yaml.safe_load(open(sys.argv[1]))["jobs"]["npm"]["steps"]
+print(next(s["run"] for s in steps if s.get("name") == "npm publish"))
+EOF
+mkdir -p publish/packages
+cp "$platform_tgz" "$main_tgz" publish/packages/
+first=$(cd publish && bash ../publish-npm.sh 2>&1) || fail "the workflow's npm step: $first"
+[ "$(grep -c ' published$' <<<"$first")" = 2 ] || fail "the workflow's npm step published: $first"
+second=$(cd publish && bash ../publish-npm.sh 2>&1) || fail "the workflow's npm step, again: $second"
+[ "$(grep -c ' is on npm already$' <<<"$second")" = 2 ] && ! grep -q ' published$' <<<"$second" \
+  || fail "the workflow's npm step, run again: $second"
+pass "published $(basename "$platform_tgz") and $(basename "$main_tgz") to $registry with the release workflow's npm step; run again, it skipped both"
 mkdir npx && cd npx
 t=$(now)
 expect_version "npx (empty cache)" npx -y "mintlify-agent@$version"
