@@ -265,10 +265,19 @@ mod tests {
         options: &WaitOptions,
     ) -> Result<(AgentJob, JobOutcome), Error> {
         let done_at = tokio::time::Instant::now() + after;
+        // A wait that stopped pausing, or never ended, would spin here for ever (time is
+        // paused): a few hundred polls are what 45 minutes take.
+        let polls = &std::cell::Cell::new(0_u32);
         until(
             WaitTarget::Job("job_1".into()),
             options,
             |_| async move {
+                polls.set(polls.get() + 1);
+                assert!(
+                    polls.get() < 10_000,
+                    "still polling after {} polls",
+                    polls.get()
+                );
                 let now = tokio::time::Instant::now();
                 Ok((
                     job(if now >= done_at {

@@ -211,7 +211,11 @@ async fn a_success_body_over_the_limit_is_not_read() {
             .build()
             .unwrap();
         let started = Instant::now();
-        let error = client.v2().get_job("job_1").await.unwrap_err();
+        // Bounded: a client that read on would read the endless body for ever.
+        let error = tokio::time::timeout(Duration::from_secs(20), client.v2().get_job("job_1"))
+            .await
+            .expect("the limit ended the read")
+            .unwrap_err();
         assert!(
             matches!(
                 error,
@@ -295,15 +299,23 @@ async fn a_trickling_reply_ends_at_the_request_timeout() {
         .request_timeout(Duration::from_millis(400))
         .build()
         .unwrap();
-    let error = client.v2().get_job("job_1").await.unwrap_err();
+    // Bounded here too: without the request timeout the trickle goes on for ever.
+    let error = tokio::time::timeout(Duration::from_secs(10), client.v2().get_job("job_1"))
+        .await
+        .expect("the request timeout ended the call")
+        .unwrap_err();
     assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
     // The same server, bounded by a call's deadline instead.
-    let error = client
-        .with_deadline(Duration::from_millis(300))
-        .v2()
-        .create_job("x")
-        .await
-        .unwrap_err();
+    let error = tokio::time::timeout(
+        Duration::from_secs(10),
+        client
+            .with_deadline(Duration::from_millis(300))
+            .v2()
+            .create_job("x"),
+    )
+    .await
+    .expect("the call's deadline ended the call")
+    .unwrap_err();
     assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
 }
 

@@ -443,11 +443,15 @@ async fn a_status_declared_final_ends_the_wait_as_other() {
     let id = client.v2().create_job("x").await.unwrap().id;
     server.inject(Fault::new(FaultKind::UnknownStatus("cancelled".into())).on(Operation::V2GetJob));
     let started = Instant::now();
-    let outcome = client
-        .v2()
-        .wait_with(&id, &quick().also_final("cancelled"))
-        .await
-        .unwrap();
+    // Bounded here too: with the declared status lost, the wait would go on to the default
+    // deadline of 30 minutes.
+    let outcome = tokio::time::timeout(
+        Duration::from_secs(10),
+        client.v2().wait_with(&id, &quick().also_final("cancelled")),
+    )
+    .await
+    .expect("the declared final status ended the wait")
+    .unwrap();
     assert!(started.elapsed() < Duration::from_secs(1));
     let JobOutcome::Other(job) = &outcome else {
         panic!("{outcome:?}")
