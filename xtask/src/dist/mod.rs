@@ -1,6 +1,7 @@
 //! `cargo xtask dist`: every artifact of a release, built for this machine's target (or the
-//! one `--target` names) into `target/dist-artifacts/`, each file printed with its size; `--check` instead fails when a checked-in
-//! file disagrees with the workspace's version or owner.
+//! one `--target` names) into `target/dist-artifacts/`, each file printed with its size;
+//! `--check` instead fails when a checked-in file disagrees with the workspace's version or
+//! owner.
 //!
 //! One [`Release`] describes what is shipped (read from the root `Cargo.toml`'s
 //! `[workspace.package]`: `version` and `repository`, the only places they are set). The CLI is
