@@ -4,6 +4,8 @@
 //! server's memory. Release build, the server in its own process, raw HTTP clients.
 //!
 //! Run: `cargo bench -p mintlify-agent-cli --bench mcp_calls -- --waits 50 --reads 200`
+//! (`--rounds N` repeats the last case N times. The RSS grows a few MiB a round as the allocator
+//! keeps pages; a leak shows as a live heap that grows too: run the server under heaptrack).
 
 #![allow(clippy::unwrap_used)]
 
@@ -26,6 +28,7 @@ const JOB_TAKES: Duration = Duration::from_secs(8);
 fn main() {
     let waits = argument("--waits", 50);
     let reads = argument("--reads", 200);
+    let rounds = argument("--rounds", 1);
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
         let server = test_server(JOB_TAKES).await;
@@ -42,7 +45,10 @@ fn main() {
              get_job at once; start: RSS {:.1} MiB",
             memory_mib(&child, "VmRSS")
         );
-        for (sessions, each) in [(1, false), (20, false), (20, true)] {
+        let cases = [(1, false), (20, false)]
+            .into_iter()
+            .chain(std::iter::repeat_n((20, true), rounds));
+        for (sessions, each) in cases {
             let mut ids = Vec::new();
             for _ in 0..sessions {
                 ids.push(raw.session().await);
