@@ -16,6 +16,7 @@ use axum::response::{IntoResponse, Response};
 use rmcp::transport::streamable_http_server::session::SessionId;
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 
+use super::connections;
 use super::replay::Refusal;
 use super::server::Server;
 use super::session::{Limits, SessionError, Sessions};
@@ -42,7 +43,7 @@ pub(super) async fn serve(
     remote: bool,
     token: Option<String>,
     limits: Limits,
-) -> std::io::Result<()> {
+) {
     let mut config = StreamableHttpServerConfig::default();
     if remote {
         config = config.disable_allowed_hosts();
@@ -53,15 +54,17 @@ pub(super) async fn serve(
     let guard = Guard {
         token: token.map(Arc::from),
     };
-    // The last layer added runs first: the guard, then the session rules.
+    // The last layer added runs first: the deadline of a request, the guard, then the session
+    // rules.
     let router = axum::Router::new()
         .route_service("/mcp", service)
         .layer(axum::middleware::from_fn_with_state(
             sessions,
             session_rules,
         ))
-        .layer(axum::middleware::from_fn_with_state(guard, check));
-    axum::serve(listener, router).await
+        .layer(axum::middleware::from_fn_with_state(guard, check))
+        .layer(axum::middleware::from_fn(connections::answer_in_time));
+    connections::serve(listener, router).await;
 }
 
 /// The answers the session table gives before rmcp: room for a new session, a `DELETE`, a

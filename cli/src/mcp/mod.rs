@@ -23,6 +23,7 @@
 
 mod auth;
 mod conformance;
+mod connections;
 mod failure;
 mod http;
 mod replay;
@@ -176,9 +177,8 @@ pub(crate) async fn serve(client: Client, wait: WaitOptions, args: McpArgs) -> R
                 max: args.max_sessions as usize,
                 idle: args.session_idle_timeout,
             };
-            http::serve(server, listener, remote, token, limits)
-                .await
-                .map_err(|e| Failure::Output(format!("the HTTP server stopped: {e}")))
+            http::serve(server, listener, remote, token, limits).await;
+            Ok(())
         }
     }
 }

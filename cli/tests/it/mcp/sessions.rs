@@ -1,7 +1,7 @@
 //! `mcp --http` as careless and long-running clients use it, over raw HTTP (`raw_http.rs`):
 //! sessions past the maximum, idle sessions, `DELETE`, a wait cut mid-stream and resumed with
-//! `Last-Event-ID` (and every bad `Last-Event-ID`), 10,000 abandoned sessions, and many calls
-//! at once.
+//! `Last-Event-ID` (and every bad `Last-Event-ID`), 10,000 abandoned sessions, many calls at
+//! once, and connections that send nothing.
 
 use std::time::{Duration, Instant};
 
@@ -502,4 +502,117 @@ async fn session_settings_are_checked_and_a_body_too_large_is_refused() {
     // On a new connection: the server closes the one whose body it did not read.
     let raw = Raw::new(&url);
     assert!(raw.alive(&raw.session().await).await, "the server lives on");
+}
+
+/// Reads `stream` until `end` has arrived: a whole answer.
+async fn read_until(stream: &mut tokio::net::TcpStream, end: &[u8]) -> Vec<u8> {
+    use tokio::io::AsyncReadExt;
+    let mut seen = Vec::new();
+    let mut buffer = [0u8; 4096];
+    while !seen.windows(end.len()).any(|w| w == end) {
+        let n = stream.read(&mut buffer).await.unwrap();
+        assert!(
+            n > 0,
+            "closed before {:?}: {:?}",
+            String::from_utf8_lossy(end),
+            String::from_utf8_lossy(&seen)
+        );
+        seen.extend_from_slice(&buffer[..n]);
+    }
+    seen
+}
+
+/// Reads `stream` until the server closes it (end of file or reset): what came, and when.
+async fn until_closed(mut stream: tokio::net::TcpStream) -> (Vec<u8>, Instant) {
+    use tokio::io::AsyncReadExt;
+    let mut seen = Vec::new();
+    let mut buffer = [0u8; 4096];
+    loop {
+        match stream.read(&mut buffer).await {
+            Ok(0) | Err(_) => return (seen, Instant::now()),
+            Ok(n) => seen.extend_from_slice(&buffer[..n]),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn connections_that_send_nothing_are_closed_and_a_long_answer_is_not() {
+    use tokio::io::AsyncWriteExt;
+    use tokio::net::TcpStream;
+
+    let server = server_never_done().await;
+    let job = sdk(&server).v2().create_job("Never ends").await.unwrap().id;
+    let (_child, url) = http(&server, &[], None).await;
+    let address = url.trim_start_matches("http://").trim_end_matches("/mcp");
+    let started = Instant::now();
+    // Opened and never written to.
+    let silent = TcpStream::connect(address).await.unwrap();
+    // A request head begun and never finished.
+    let mut slow_head = TcpStream::connect(address).await.unwrap();
+    slow_head
+        .write_all(b"POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        .await
+        .unwrap();
+    // A whole head, and a body that never comes.
+    let mut slow_body = TcpStream::connect(address).await.unwrap();
+    slow_body
+        .write_all(
+            b"POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
+              Accept: application/json, text/event-stream\r\nContent-Length: 1000\r\n\r\n{",
+        )
+        .await
+        .unwrap();
+    // One request answered, then kept alive and never used again.
+    let mut kept = TcpStream::connect(address).await.unwrap();
+    kept.write_all(b"DELETE /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nMcp-Session-Id: gone\r\n\r\n")
+        .await
+        .unwrap();
+    let answer = read_until(&mut kept, b"Session not found\n").await;
+    assert!(
+        answer.starts_with(b"HTTP/1.1 404"),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+    // A call whose answer streams for longer than a connection may stay silent.
+    let raw = Raw::new(&url);
+    let session = raw.session().await;
+    let wait = Events::new(
+        raw.call(
+            &session,
+            2,
+            "wait_for_job",
+            json!({ "id": job, "timeout_seconds": 36 }),
+        )
+        .await,
+    );
+    let waited = tokio::spawn(wait.all());
+
+    let closed = tokio::time::timeout(
+        Duration::from_secs(60),
+        futures::future::join_all([silent, slow_head, slow_body, kept].map(until_closed)),
+    )
+    .await
+    .expect("every silent connection closed within 60 s");
+    for ((what, (said, at)), answer) in ["silent", "slow head", "slow body", "kept alive"]
+        .into_iter()
+        .zip(closed)
+        .zip(["", "", "HTTP/1.1 408", ""])
+    {
+        let after = at - started;
+        assert!(
+            after >= Duration::from_secs(25) && after < Duration::from_secs(40),
+            "{what}: closed after {after:?}, not after 30 s"
+        );
+        let said = String::from_utf8_lossy(&said);
+        assert!(said.starts_with(answer), "{what}: {said:?}");
+    }
+    let events = tokio::time::timeout(Duration::from_secs(60), waited)
+        .await
+        .unwrap()
+        .unwrap();
+    let result = events.iter().find(|e| e.json()["id"] == 2).unwrap().json();
+    assert_eq!(
+        result["result"]["structuredContent"]["outcome"], "still_running",
+        "the wait streamed to its own deadline, past 30 s: {result}"
+    );
 }
