@@ -28,6 +28,25 @@ fn sdk(server: &TestServer) -> mintlify_agent::Client {
         .unwrap()
 }
 
+/// A `wait_for_job` call on `session`, its events read as they come.
+async fn wait(raw: &Raw, session: &str, id: u64, job: &str, timeout_seconds: u64) -> Events {
+    Events::new(
+        raw.call(
+            session,
+            id,
+            "wait_for_job",
+            json!({ "id": job, "timeout_seconds": timeout_seconds }),
+        )
+        .await,
+    )
+}
+
+/// The `outcome` of the answer to request `id` among `events`.
+fn outcome(events: &[super::raw_http::Event], id: u64) -> serde_json::Value {
+    let answer = events.iter().find(|e| e.json()["id"] == id).unwrap().json();
+    answer["result"]["structuredContent"]["outcome"].clone()
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn sessions_past_the_maximum_end_the_idle_one_and_are_refused_when_all_are_busy() {
     let server = server_never_done().await;
@@ -47,15 +66,7 @@ async fn sessions_past_the_maximum_end_the_idle_one_and_are_refused_when_all_are
     // Every session busy: a call running in each.
     let mut waits = Vec::new();
     for (n, session) in [&second, &third, &fourth].into_iter().enumerate() {
-        let mut events = Events::new(
-            raw.call(
-                session,
-                10 + n as u64,
-                "wait_for_job",
-                json!({ "id": job, "timeout_seconds": 600 }),
-            )
-            .await,
-        );
+        let mut events = wait(&raw, session, 10 + n as u64, &job, 600).await;
         assert_eq!(events.next().await.unwrap().data, "", "the priming event");
         waits.push(events);
     }
@@ -110,16 +121,8 @@ async fn idle_sessions_expire_but_not_while_a_call_runs() {
     let raw = Raw::new(&url);
     let idle = raw.session().await;
     let busy = raw.session().await;
-    let wait = Events::new(
-        raw.call(
-            &busy,
-            2,
-            "wait_for_job",
-            json!({ "id": job, "timeout_seconds": 4 }),
-        )
-        .await,
-    );
-    let reading = tokio::spawn(wait.all());
+    let waiting = wait(&raw, &busy, 2, &job, 4).await;
+    let reading = tokio::spawn(waiting.all());
     tokio::time::sleep(Duration::from_millis(2500)).await;
     assert!(!raw.alive(&idle).await, "idle for more than 1 s: ended");
     // The ping touched it, but the call is what keeps it.
@@ -127,10 +130,10 @@ async fn idle_sessions_expire_but_not_while_a_call_runs() {
         .await
         .unwrap()
         .unwrap();
-    let result = events.iter().find(|e| e.json()["id"] == 2).unwrap().json();
     assert_eq!(
-        result["result"]["structuredContent"]["outcome"], "still_running",
-        "the wait ran to its own deadline: {result}"
+        outcome(&events, 2),
+        "still_running",
+        "the wait ran to its own deadline"
     );
     tokio::time::sleep(Duration::from_millis(2500)).await;
     assert!(!raw.alive(&busy).await, "idle once its call ended");
@@ -154,15 +157,7 @@ async fn a_wait_cut_mid_stream_resumes_with_its_result() {
     let raw = Raw::new(&url);
     let session = raw.session().await;
 
-    let mut stream = Events::new(
-        raw.call(
-            &session,
-            7,
-            "wait_for_job",
-            json!({ "id": job, "timeout_seconds": 600 }),
-        )
-        .await,
-    );
+    let mut stream = wait(&raw, &session, 7, &job, 600).await;
     let priming = stream.next().await.unwrap();
     assert_eq!(priming.data, "");
     assert_eq!(priming.retry, Some(3000));
@@ -576,16 +571,8 @@ async fn connections_that_send_nothing_are_closed_and_a_long_answer_is_not() {
     // A call whose answer streams for longer than a connection may stay silent.
     let raw = Raw::new(&url);
     let session = raw.session().await;
-    let wait = Events::new(
-        raw.call(
-            &session,
-            2,
-            "wait_for_job",
-            json!({ "id": job, "timeout_seconds": 36 }),
-        )
-        .await,
-    );
-    let waited = tokio::spawn(wait.all());
+    let waiting = wait(&raw, &session, 2, &job, 36).await;
+    let waited = tokio::spawn(waiting.all());
 
     let closed = tokio::time::timeout(
         Duration::from_secs(60),
@@ -610,9 +597,9 @@ async fn connections_that_send_nothing_are_closed_and_a_long_answer_is_not() {
         .await
         .unwrap()
         .unwrap();
-    let result = events.iter().find(|e| e.json()["id"] == 2).unwrap().json();
     assert_eq!(
-        result["result"]["structuredContent"]["outcome"], "still_running",
-        "the wait streamed to its own deadline, past 30 s: {result}"
+        outcome(&events, 2),
+        "still_running",
+        "the wait streamed to its own deadline, past 30 s"
     );
 }
