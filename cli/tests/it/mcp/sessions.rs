@@ -41,10 +41,14 @@ async fn wait(raw: &Raw, session: &str, id: u64, job: &str, timeout_seconds: u64
     )
 }
 
-/// The `outcome` of the answer to request `id` among `events`.
-fn outcome(events: &[super::raw_http::Event], id: u64) -> serde_json::Value {
+/// Asserts that the answer to request `id` among `events` is a wait that ran to its own
+/// deadline (`still_running`); the whole answer is shown when it is not.
+fn assert_still_running(events: &[super::raw_http::Event], id: u64, why: &str) {
     let answer = events.iter().find(|e| e.json()["id"] == id).unwrap().json();
-    answer["result"]["structuredContent"]["outcome"].clone()
+    assert_eq!(
+        answer["result"]["structuredContent"]["outcome"], "still_running",
+        "{why}: {answer}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -130,11 +134,7 @@ async fn idle_sessions_expire_but_not_while_a_call_runs() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(
-        outcome(&events, 2),
-        "still_running",
-        "the wait ran to its own deadline"
-    );
+    assert_still_running(&events, 2, "the wait ran to its own deadline");
     tokio::time::sleep(Duration::from_millis(2500)).await;
     assert!(!raw.alive(&busy).await, "idle once its call ended");
 }
@@ -597,9 +597,9 @@ async fn connections_that_send_nothing_are_closed_and_a_long_answer_is_not() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(
-        outcome(&events, 2),
-        "still_running",
-        "the wait streamed to its own deadline, past 30 s"
+    assert_still_running(
+        &events,
+        2,
+        "the wait streamed to its own deadline, past 30 s",
     );
 }
